@@ -1,0 +1,47 @@
+using SharpCam.Targets;
+using static TorchSharp.torch;
+
+namespace SharpCam.Cam;
+
+/// <summary>
+/// The explanation of one batch. Tensors live outside any dispose scope and are released by <see cref="Dispose"/>.
+/// </summary>
+public sealed class CamResult : IDisposable
+{
+    public CamResult(string method, Tensor logits, IReadOnlyList<ICamTarget> targets, Tensor maps,
+                     IReadOnlyDictionary<string, Tensor> layerMaps, IReadOnlyDictionary<string, Tensor> rawLayerMaps)
+    {
+        Method = method;
+        Logits = logits.DetachFromDisposeScope();
+        Targets = targets;
+        Maps = maps.DetachFromDisposeScope();
+        LayerMaps = layerMaps.ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
+        RawLayerMaps = rawLayerMaps.ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
+    }
+
+    /// <summary>The method's name, e.g. "gradcam".</summary>
+    public string Method { get; }
+
+    /// <summary>The model's output for the batch, [N, K].</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>What each image's map explains.</summary>
+    public IReadOnlyList<ICamTarget> Targets { get; }
+
+    /// <summary>Final maps at input resolution, [N, H, W], in [0, 1].</summary>
+    public Tensor Maps { get; }
+
+    /// <summary>Per target layer: the map at feature resolution after ReLU and normalisation, [N, h, w].</summary>
+    public IReadOnlyDictionary<string, Tensor> LayerMaps { get; }
+
+    /// <summary>Per target layer: the map at feature resolution before ReLU and normalisation, [N, h, w].</summary>
+    public IReadOnlyDictionary<string, Tensor> RawLayerMaps { get; }
+
+    public void Dispose()
+    {
+        Logits.Dispose();
+        Maps.Dispose();
+        foreach (var t in LayerMaps.Values) t.Dispose();
+        foreach (var t in RawLayerMaps.Values) t.Dispose();
+    }
+}

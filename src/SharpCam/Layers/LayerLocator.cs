@@ -1,0 +1,107 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Layers;
+
+/// <summary>One named module of a model, with the shape of its output for a given input (when measured).</summary>
+public sealed record LayerInfo(string Name, string Type, long[]? OutputShape, long Parameters);
+
+/// <summary>Finds target layers by PyTorch dotted name (`conv.4`, `features.29`, `layer4`) and lists them.</summary>
+public static class LayerLocator
+{
+    /// <summary>The module at a dotted name. Unknown names fail with the list of names that exist.</summary>
+    public static Module<Tensor, Tensor> Find(Module model, string name)
+    {
+        foreach (var (n, m) in model.named_modules())
+        {
+            if (n != name) continue;
+            return m as Module<Tensor, Tensor> ?? throw new ArgumentException(
+                $"Layer '{name}' ({m.GetType().Name}) does not map one tensor to one tensor, so it cannot be a target layer.");
+        }
+        var names = model.named_modules().Select(nm => nm.name).Where(n => n.Length > 0).ToList();
+        throw new UnknownLayerException(name, names);
+    }
+
+    /// <summary>
+    /// Every named module in definition order, with its output shape for an input of <paramref name="inputShape"/>
+    /// (one forward on zeros, no gradients). Modules not reached through <c>call</c> keep a null shape.
+    /// </summary>
+    public static IReadOnlyList<LayerInfo> List(Module model, long[] inputShape, Device? device = null)
+    {
+        var shapes = Trace(model, inputShape, device).GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.Last().Shape);
+        return model.named_modules().Where(nm => nm.name.Length > 0)
+            .Select(nm => new LayerInfo(nm.name, nm.module.GetType().Name, shapes.GetValueOrDefault(nm.name),
+                                        nm.module.parameters(false).Sum(p => p.numel())))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The automatic target layer: the last leaf module with a spatial output (4-D, H and W &gt; 1) that is not a
+    /// pooling layer, as the notebook picks the last conv layer before max-pooling (LeNet `conv.4`, VGG-16
+    /// `features.29`). Containers that end with that leaf and return its output are preferred to it, so ResNet gives
+    /// `layer4` rather than `layer4.1.relu2`.
+    /// </summary>
+    public static string DefaultLayer(Module model, long[] inputShape, Device? device = null)
+    {
+        var containers = model.named_modules().Where(nm => nm.module.named_children().Any()).Select(nm => nm.name).ToHashSet();
+        var fired = Trace(model, inputShape, device);
+        int chosen = -1;
+        for (int i = 0; i < fired.Count; i++)
+        {
+            var (name, type, shape) = fired[i];
+            if (!containers.Contains(name) && shape is { Length: 4 } && shape[2] > 1 && shape[3] > 1
+                && !type.Contains("Pool", StringComparison.Ordinal))
+                chosen = i;
+        }
+        if (chosen < 0)
+            throw new ArgumentException(
+                "No layer of this model has a spatial (4-D) output, so no default target layer can be chosen; name one with --layer.");
+        // Post-hooks fire innermost first: the containers that return the chosen leaf's output fire right after it.
+        var result = fired[chosen].Name;
+        for (int i = chosen + 1; i < fired.Count && containers.Contains(fired[i].Name)
+             && result.StartsWith(fired[i].Name + ".", StringComparison.Ordinal)
+             && fired[i].Shape.SequenceEqual(fired[chosen].Shape); i++)
+            result = fired[i].Name;
+        return result;
+    }
+
+    /// <summary>The modules that ran, in the order their forward hooks fired (innermost first), with output shapes.</summary>
+    private static List<(string Name, string Type, long[] Shape)> Trace(Module model, long[] inputShape, Device? device)
+    {
+        var forward = model as Module<Tensor, Tensor>
+            ?? throw new ArgumentException("The model must map one tensor to one tensor.");
+        var fired = new List<(string, string, long[])>();
+        var removers = new List<Action>();
+        try
+        {
+            foreach (var (name, module) in model.named_modules())
+            {
+                if (name.Length == 0 || module is not Module<Tensor, Tensor> tensorModule) continue;
+                var (key, type) = (name, module.GetType().Name);
+                removers.Add(tensorModule.register_forward_hook((_, _, output) =>
+                {
+                    fired.Add((key, type, output.shape));
+                    return null;
+                }).remove);
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            forward.call(zeros(inputShape, device: device));
+        }
+        finally
+        {
+            foreach (var remove in removers) remove();
+        }
+        return fired;
+    }
+}
+
+/// <summary>A target layer name that the model does not have; the message lists the names it has.</summary>
+public sealed class UnknownLayerException(string name, IReadOnlyList<string> available)
+    : ArgumentException($"The model has no layer named '{name}'. Layers: {string.Join(", ", available)}. " +
+                        "Run `sharpcam layers` to see them with their output shapes.")
+{
+    public string LayerName { get; } = name;
+    public IReadOnlyList<string> Available { get; } = available;
+}

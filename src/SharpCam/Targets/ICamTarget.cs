@@ -1,0 +1,19 @@
+using static TorchSharp.torch;
+
+namespace SharpCam.Targets;
+
+/// <summary>
+/// What one image's explanation is about: a scalar computed from that image's model output.
+/// One target per image, so a batch may explain different classes (pytorch-grad-cam's model_targets idea).
+/// </summary>
+public interface ICamTarget
+{
+    /// <summary>The scalar to explain, from one image's output row (shape [K]); must stay in the autograd graph.</summary>
+    Tensor Score(Tensor output);
+
+    /// <summary>The class this target is about, when it is about a class; recorded in manifests.</summary>
+    int? ClassIndex { get; }
+
+    /// <summary>A short human-readable description, e.g. "logit of class 3".</summary>
+    string Describe();
+}

@@ -1,0 +1,84 @@
+using SharpCam.Cam;
+using SharpCam.Targets;
+using SharpCam.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SharpCam.Tests.Cam;
+
+/// <summary>Grad-CAM against pytorch-grad-cam's stored outputs on the same LeNet weights and images.</summary>
+public class GradCamTests
+{
+    private static readonly CamOptions Parity = new() { Normalization = MapNormalization.MinMax };
+
+    private static IReadOnlyList<ICamTarget> ClassTargets(Tensor classes) =>
+        classes.data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
+
+    [SharedDataFact]
+    public void LogitsMatchPyTorch()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        using var noGrad = no_grad();
+        TensorAssert.Close(f["logits"], model.call(f["images"]), 1e-4, "logits");
+    }
+
+    [SharedDataFact]
+    public void MapsMatchPytorchGradCamForPredictedAndTrueClasses()
+    {
+        using var scope = NewDisposeScope();
+        using var model = LeNetFixture.Model();
+        foreach (var f in new[] { LeNetFixture.Cams(), LeNetFixture.Misclassified() })
+        foreach (var (suffix, classes) in new[] { ("pred", f["pred"]), ("true", f["labels"]) })
+        {
+            var cam = new GradCam(model, new[] { "conv.4" }, Parity);
+            using var result = cam.Explain(f["images"], ClassTargets(classes));
+            TensorAssert.Close(f["GradCAM_" + suffix], result.Maps, 1e-4, "GradCAM_" + suffix);
+        }
+    }
+
+    [SharedDataFact]
+    public void RawMapMatchesBeforeNormalisation()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        using var result = new GradCam(model, new[] { "conv.4" }, Parity).Explain(f["images"], ClassTargets(f["pred"]));
+        // The raw map is a sum of 16 products of ~0.03 × ~1: relative-to-range tolerance 1e-5 of its 0.09 span.
+        TensorAssert.Close(f["GradCAM_raw_pred"], result.RawLayerMaps["conv.4"], 1e-6, "GradCAM_raw_pred");
+    }
+
+    [SharedDataFact]
+    public void DefaultTargetIsThePredictedClass()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Misclassified();
+        using var model = LeNetFixture.Model();
+        using var result = new GradCam(model, new[] { "conv.4" }, Parity).Explain(f["images"]);
+        Assert.Equal(f["pred"].data<long>().Select(c => (int?)c), result.Targets.Select(t => t.ClassIndex));
+        TensorAssert.Close(f["GradCAM_pred"], result.Maps, 1e-4, "GradCAM_pred");
+    }
+
+    [SharedDataFact]
+    public void LeavesParameterGradientsAndRequiresGradUntouched()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        var before = model.parameters().Select(p => p.requires_grad).ToList();
+        using (new GradCam(model, new[] { "conv.4" }).Explain(f["images"])) { }
+        Assert.Equal(before, model.parameters().Select(p => p.requires_grad));
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
+    }
+
+    [SharedDataFact]
+    public void FrozenModelGivesTheSameMaps()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        using var result = new GradCam(model, new[] { "conv.4" }, Parity).Explain(f["images"], ClassTargets(f["pred"]));
+        TensorAssert.Close(f["GradCAM_pred"], result.Maps, 1e-4, "GradCAM_pred (frozen)");
+    }
+}
