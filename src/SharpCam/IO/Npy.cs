@@ -18,9 +18,7 @@ public static partial class Npy
     {
         using var cpu = tensor.detach().to(ScalarType.Float32).cpu().contiguous();
         var data = cpu.data<float>().ToArray();
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp)) Write(stream, data, cpu.shape);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, stream => Write(stream, data, cpu.shape));
     }
 
     /// <summary>Writes float32 data with a shape as .npy to a stream.</summary>

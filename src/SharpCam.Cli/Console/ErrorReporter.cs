@@ -1,0 +1,21 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Cli.Console;
+
+/// <summary>Turns exceptions into one clear message (what is wrong, how to fix it) instead of a stack trace.</summary>
+public static class ErrorReporter
+{
+    public static int Report(Exception exception, ITypeResolver? resolver)
+    {
+        var error = exception is CommandAppException or CommandRuntimeException ? exception : Innermost(exception);
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+        if (Environment.GetEnvironmentVariable("SHARPCAM_DEBUG") == "1") AnsiConsole.WriteException(exception);
+        return exception is CommandAppException or CommandParseException ? 2 : 1;
+    }
+
+    private static Exception Innermost(Exception e) =>
+        e is TypeInitializationException or AggregateException or System.Reflection.TargetInvocationException && e.InnerException is not null
+            ? Innermost(e.InnerException!)
+            : e;
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using SharpCam.IO;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Checkpoints;
+
+/// <summary>
+/// SharpCam's own checkpoints: the model's state in TorchSharp's format (`*.dat`), with a JSON sidecar
+/// (`*.dat.json`) holding <see cref="CheckpointMetadata"/>. Both are written to a temporary name and renamed into
+/// place, so an interrupted save never leaves a half-written checkpoint.
+/// </summary>
+public static class CheckpointStore
+{
+    public const string Extension = ".dat";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static void Save(Module model, string path, CheckpointMetadata metadata)
+    {
+        AtomicFile.Write(MetadataPath(path), stream => JsonSerializer.Serialize(stream, metadata, Json));
+        AtomicFile.Write(path, stream => model.save(stream));
+    }
+
+    /// <summary>The sidecar's metadata, or null when there is none.</summary>
+    public static CheckpointMetadata? ReadMetadata(string path) =>
+        File.Exists(MetadataPath(path))
+            ? JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(MetadataPath(path)), Json)
+            : null;
+
+    public static string MetadataPath(string path) => path + ".json";
+}
