@@ -1,0 +1,48 @@
+using SharpCam.IO;
+
+namespace SharpCam.Tests.IO;
+
+public class StagedFolderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sharpcam-staged-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void CommitReplacesAPreviousRunAndLeavesNoStagingBehind()
+    {
+        var target = Path.Combine(_root, "run");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "manifest.json"), "old");
+        using (var staged = new StagedFolder(target))
+        {
+            File.WriteAllText(Path.Combine(staged.WorkPath, "manifest.json"), "new");
+            staged.Commit();
+        }
+        Assert.Equal("new", File.ReadAllText(Path.Combine(target, "manifest.json")));
+        Assert.Equal(new[] { target }, Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void AFailedRunKeepsThePreviousResultsUntouched()
+    {
+        var target = Path.Combine(_root, "run");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "manifest.json"), "old");
+        using (var staged = new StagedFolder(target))
+            File.WriteAllText(Path.Combine(staged.WorkPath, "half.npy"), "partial");   // no Commit: the run failed
+        Assert.Equal("old", File.ReadAllText(Path.Combine(target, "manifest.json")));
+        Assert.Equal(new[] { target }, Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void RefusesToReplaceAFolderThatIsNotASharpCamRun()
+    {
+        var target = Path.Combine(_root, "photos");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "holiday.jpg"), "precious");
+        var error = Assert.Throws<IOException>(() => new StagedFolder(target));
+        Assert.Contains("not a SharpCam run", error.Message);
+        Assert.True(File.Exists(Path.Combine(target, "holiday.jpg")));
+    }
+}
