@@ -1,0 +1,12 @@
+namespace SharpCam.Data;
+
+/// <summary>Data that ships with SharpCam, copied into every build output that references the library.</summary>
+public static class BundledData
+{
+    /// <summary>
+    /// The folder of the bundled MNIST sample (10,000 real digits: 9,000 train, 1,000 test, standard IDX .gz files,
+    /// attribution in SOURCES.md): <c>&lt;output&gt;/data/mnist-sample</c>. The default data when the user names none;
+    /// load it with <see cref="MnistDataset.Load"/>.
+    /// </summary>
+    public static string MnistSample { get; } = Path.Combine(AppContext.BaseDirectory, "data", "mnist-sample");
+}
