@@ -1,0 +1,96 @@
+using SharpCam.Cam;
+using SharpCam.IO;
+using SharpCam.Rendering;
+using SharpCam.Targets;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SharpCam.Explanation;
+
+/// <summary>What an explain run produces besides its figures: settings shared by the MNIST and photo paths.</summary>
+public sealed record ExplainSettings
+{
+    public TargetRule Target { get; init; } = TargetRule.Predicted;
+    public int BatchSize { get; init; } = 16;
+    public int TopK { get; init; } = 5;
+    public OverlayStyle Style { get; init; } = OverlayStyle.GreyDigit;
+    public Device Device { get; init; } = CPU;
+}
+
+/// <summary>
+/// Explains images in batches with one CAM method and writes, into a run folder, each image's raw map (.npy at feature
+/// resolution), its heatmap and three-panel figures, and returns the manifest items. The caller writes the manifest.
+/// </summary>
+public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames, ExplainSettings settings)
+{
+    public const string MapsFolder = "maps", FiguresFolder = "figures";
+
+    public IReadOnlyList<ManifestItem> Run(IReadOnlyList<ExplainInput> inputs, string runDir, IProgress<ProgressUpdate>? progress = null)
+    {
+        Directory.CreateDirectory(Path.Combine(runDir, MapsFolder));
+        Directory.CreateDirectory(Path.Combine(runDir, FiguresFolder));
+        var items = new List<ManifestItem>(inputs.Count);
+        foreach (var batch in inputs.Chunk(settings.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var input = stack(batch.Select(b => b.ModelInput).ToList()).to(settings.Device);
+            var targets = TargetsFor(batch);
+            using var result = method.Explain(input, targets);
+            var probabilities = result.Logits.softmax(1).cpu();
+            var maps = FeatureMaps(result).cpu();
+            for (int i = 0; i < batch.Length; i++)
+            {
+                items.Add(Describe(batch[i], probabilities[i], maps[i], result.Targets[i], runDir));
+                progress?.Report(new ProgressUpdate("explain", items.Count, inputs.Count));
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Targets per image, or null to let the method explain each prediction from the same forward pass.</summary>
+    private IReadOnlyList<ICamTarget>? TargetsFor(ExplainInput[] batch) =>
+        settings.Target == TargetRule.Predicted ? null : batch.Select(b => settings.Target.For(b.TrueLabel)).ToList();
+
+    /// <summary>The map saved per image: the layer's map at feature resolution, or the fused map for several layers.</summary>
+    private static Tensor FeatureMaps(CamResult result) =>
+        result.LayerMaps.Count == 1 ? result.LayerMaps.Values.Single() : result.Maps;
+
+    private ManifestItem Describe(ExplainInput input, Tensor probabilities, Tensor map, ICamTarget target, string runDir)
+    {
+        var probs = probabilities.data<float>().Select(p => (double)p).ToArray();
+        int predicted = Array.IndexOf(probs, probs.Max());
+        var mapPath = $"{MapsFolder}/{input.Id}.npy";
+        Npy.Save(Path.Combine(runDir, mapPath), map);
+
+        var mapArray = TensorImages.ToArray(map);
+        var layer = string.Join("+", method.TargetLayers);
+        var heatmapPath = $"{FiguresFolder}/{input.Id}_heatmap.png";
+        var panelsPath = $"{FiguresFolder}/{input.Id}_panels.png";
+        var about = $"{Name(target.ClassIndex)} ({target.Describe()})";
+        Figures.Heatmap(Path.Combine(runDir, heatmapPath), mapArray, $"{method.Name} at {layer}: {about}");
+        Figures.Panels(Path.Combine(runDir, panelsPath), input.Display, mapArray, settings.Style,
+            $"{input.Id}: predicted {Name(predicted)}" + (input.TrueLabel is { } t ? $", true {Name(t)}" : ""));
+
+        return new ManifestItem
+        {
+            Id = input.Id,
+            Source = input.Source,
+            Index = input.Index,
+            TrueLabel = input.TrueLabel,
+            TrueName = input.TrueLabel is { } label ? Name(label) : null,
+            PredictedLabel = predicted,
+            PredictedName = Name(predicted),
+            Probabilities = probs.Length <= 20 ? probs : null,
+            TopK = probs.Select((p, c) => (p, c)).OrderByDescending(x => x.p).Take(settings.TopK)
+                .Select(x => new TopKEntry { ClassIndex = x.c, Name = Name(x.c), Probability = x.p }).ToList(),
+            TargetClass = target.ClassIndex,
+            Target = target.Describe(),
+            Layer = layer,
+            Map = mapPath,
+            MapShape = map.shape.Select(d => (int)d).ToList(),
+            Figures = new ItemFigures { Heatmap = heatmapPath, Panels = panelsPath },
+        };
+    }
+
+    private string Name(int? index) => index is { } i && i >= 0 && i < classNames.Count ? classNames[i] : index?.ToString() ?? "?";
+}
