@@ -37,17 +37,36 @@ public sealed class Trainer
     /// Checkpoints carry <paramref name="checkpointInfo"/> (architecture, number of classes, class names) plus the
     /// epoch, step and hyper-parameters. The model is left in eval mode with the last epoch's weights.
     /// Progress: one task per epoch ("Epoch 1/6"), one report per step with the running mean loss.
+    /// libtorch runs with <see cref="TrainingOptions.IntraOpThreads"/> threads meanwhile; the setting is restored after.
     /// </summary>
     public TrainingSummary Fit(Module<Tensor, Tensor> model, LabelledImages train, LabelledImages validation, RunFolder run,
                                CheckpointMetadata? checkpointInfo = null, IProgress<ProgressUpdate>? progress = null,
                                CancellationToken cancellation = default)
     {
-        checkpointInfo ??= new CheckpointMetadata();
+        int threads = get_num_threads();
+        if (Options.IntraOpThreads > 0) set_num_threads(Options.IntraOpThreads);
+        try
+        {
+            return Train(model, train, validation, run, checkpointInfo ?? new CheckpointMetadata(), progress, cancellation);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    private TrainingSummary Train(Module<Tensor, Tensor> model, LabelledImages train, LabelledImages validation, RunFolder run,
+                                  CheckpointMetadata checkpointInfo, IProgress<ProgressUpdate>? progress, CancellationToken cancellation)
+    {
         foreach (var (set, name) in new[] { (train, "training"), (validation, "validation") })
         {
             set.Validate(name);
             set.ValidateLabels(name, checkpointInfo.NumClasses);
         }
+        int outputs = OutputCount(model, train);
+        if (outputs != checkpointInfo.NumClasses)
+            throw new ArgumentException($"The model has {outputs} outputs but the checkpoint metadata says {checkpointInfo.NumClasses} classes; " +
+                                        "build the model with the number of classes of the data (--num-classes).");
         var hyperParameters = Options.HyperParameters();
         checkpointInfo = checkpointInfo with { HyperParameters = hyperParameters.ToDictionary(kv => kv.Key, kv => (object?)kv.Value) };
         RunFiles.WriteHyperParameters(run.HyperParametersYaml,
@@ -76,6 +95,15 @@ public sealed class Trainer
         }
         model.eval();
         return new TrainingSummary(run, epochs, best!, run.LastCheckpointPath, events.FilePath);
+    }
+
+    /// <summary>The model's output width, from one image in eval mode (so no BatchNorm statistics move).</summary>
+    private static int OutputCount(Module<Tensor, Tensor> model, LabelledImages data)
+    {
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return (int)model.call(data.Images.narrow(0, 0, 1).to(Evaluator.ModelDevice(model))).shape[1];
     }
 
     /// <summary>One pass over the shuffled training set; returns the epoch's mean loss and accuracy over its images.</summary>

@@ -39,10 +39,9 @@ public class TrainerTests
 
         var expected = Load("adam_steps.npz");
         var losses = expected["losses"].data<float>().ToArray();
-        // Losses ≈ 2.29 agree to float32 rounding (1 ulp ≈ 2.4e-7): 1e-6.
+        // Measured: losses ≈ 2.29 within 1 float32 ulp (2.4e-7), weights (up to ≈ 0.4) within 1.8e-7; the conv
+        // kernels of libtorch 2.10 and torch 1.13 add in different orders. Tolerance 1e-6 for both.
         for (int i = 0; i < steps; i++) Assert.Equal(losses[i], summary.Epochs[i].TrainLoss, 1e-6);
-        // Weights agree to 1e-6 absolute (largest ≈ 0.4; different conv kernels sum in different orders, and Adam's
-        // first steps are ≈ lr × sign(gradient), which keeps these differences at the gradients' rounding level).
         foreach (var (key, value) in model.state_dict())
             TensorAssert.Close(expected[$"after{steps}.{key}"], value, 1e-6, key);
     }
@@ -58,14 +57,15 @@ public class TrainerTests
 
         var expected = Load("short_training.npz");
         double[] Values(string key) => expected[key].to(ScalarType.Float64).data<double>().ToArray();
-        // 16 Adam steps from the same weights in the same shuffled order; float32 differences grow to ~1e-6, so 1e-5.
-        Assert.Equal(Values("train_loss"), summary.Epochs.Select(e => e.TrainLoss), (a, b) => Math.Abs(a - b) < 1e-5);
-        Assert.Equal(Values("val_loss"), summary.Epochs.Select(e => e.ValLoss), (a, b) => Math.Abs(a - b) < 1e-5);
+        // 16 Adam steps from the same weights in the same shuffled order. Measured: losses within 7e-8 (the fixture
+        // stores them as float32, ±1.2e-7 at 2.3), weights within 6.4e-7. Tolerances: 1e-6 and 5e-6.
+        Assert.Equal(Values("train_loss"), summary.Epochs.Select(e => e.TrainLoss), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(Values("val_loss"), summary.Epochs.Select(e => e.ValLoss), (a, b) => Math.Abs(a - b) < 1e-6);
         Assert.Equal(Values("train_acc"), summary.Epochs.Select(e => e.TrainAccuracy));
         Assert.Equal(Values("val_acc"), summary.Epochs.Select(e => e.ValAccuracy));
         Assert.True(summary.Epochs[1].TrainLoss < summary.Epochs[0].TrainLoss && summary.Epochs[1].ValLoss < summary.Epochs[0].ValLoss);
         foreach (var (key, value) in model.state_dict())
-            TensorAssert.Close(expected["final." + key], value, 1e-5, key);
+            TensorAssert.Close(expected["final." + key], value, 5e-6, key);
 
         var run = summary.Run;
         Assert.Equal(Path.Combine(root.Path, "short", "version_0"), run.Path);
@@ -94,7 +94,7 @@ public class TrainerTests
         var stepLosses = EventFileReader.Read(summary.EventFile).Where(e => e.Tag == "train_loss_step").ToList();
         Assert.Equal(Enumerable.Range(0, 16).Select(i => (long)i), stepLosses.Select(e => e.Step));
         var expectedSteps = expected["step_losses"].data<float>().ToArray();
-        for (int i = 0; i < 16; i++) Assert.Equal(expectedSteps[i], stepLosses[i].SimpleValue!.Value, 1e-5);
+        for (int i = 0; i < 16; i++) Assert.Equal(expectedSteps[i], stepLosses[i].SimpleValue!.Value, 1e-6);
 
         var second = RunFolder.CreateNext(root.Path, "short");
         Assert.Equal((1, Path.Combine(root.Path, "short", "version_1")), (second.Version, second.Path));
@@ -159,6 +159,9 @@ public class TrainerTests
         var tooFewLabels = new LabelledImages(val.Images, val.Labels.narrow(0, 0, 10));
         error = Assert.Throws<ArgumentException>(() => new Trainer().Fit(model, val, tooFewLabels, run));
         Assert.Contains("validation set has 64 images but 10 labels", error.Message);
+        using var fiveClasses = new LeNet(numClasses: 5);
+        error = Assert.Throws<ArgumentException>(() => new Trainer().Fit(fiveClasses, val, val, run));
+        Assert.Contains("The model has 5 outputs but the checkpoint metadata says 10 classes", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(run.Path));
     }
 
