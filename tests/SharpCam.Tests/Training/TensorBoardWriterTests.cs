@@ -48,7 +48,7 @@ public class TensorBoardWriterTests
     {
         using var scope = NewDisposeScope();
         using var root = new TempDirectory();
-        using var model = LeNetWith(Load("lenet_seed42_init.npz"));
+        using var model = InitialLeNet();
         var summary = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(model, Digits("train"), Digits("val"), RunFolder.CreateNext(root.Path, "tb"));
         var events = EventFileReader.Read(summary.EventFile);
 

@@ -30,7 +30,7 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         using var root = new TempDirectory();
-        using var model = LeNetWith(Load("lenet_seed42_init.npz"));
+        using var model = InitialLeNet();
         var digits = Digits("train");
         var batch = new LabelledImages(digits.Images.narrow(0, 0, 32), digits.Labels.narrow(0, 0, 32));
         // One batch of 32 images per epoch, so every epoch is exactly one Adam step on the fixture's batch.
@@ -51,7 +51,7 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         using var root = new TempDirectory();
-        using var model = LeNetWith(Load("lenet_seed42_init.npz"));
+        using var model = InitialLeNet();
         var options = new TrainingOptions { Epochs = 2 };
         var summary = new Trainer(options).Fit(model, Digits("train"), Digits("val"), RunFolder.CreateNext(root.Path, "short"));
 
@@ -105,7 +105,7 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         using var root = new TempDirectory();
-        using var model = LeNetWith(Load("lenet_seed42_init.npz"));
+        using var model = InitialLeNet();
         var summary = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(model, Digits("val"), Digits("val"), RunFolder.CreateNext(root.Path, "load"));
         var images = Digits("test").Images;
         using var noGrad = no_grad();
@@ -125,7 +125,7 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         using var root = new TempDirectory();
-        using var model = LeNetWith(Load("lenet_seed42_init.npz"));
+        using var model = InitialLeNet();
         using var cancel = new CancellationTokenSource();
         var reports = new List<ProgressUpdate>();
         var progress = new SynchronousProgress(update =>

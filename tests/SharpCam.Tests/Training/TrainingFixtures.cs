@@ -19,6 +19,9 @@ internal static class TrainingFixtures
         return new LabelledImages(digits[split + "_images"], digits[split + "_labels"]);
     }
 
+    /// <summary>The LeNet PyTorch builds after torch.manual_seed(42), the start of every fixture training.</summary>
+    public static LeNet InitialLeNet() => LeNetWith(Load("lenet_seed42_init.npz"));
+
     /// <summary>A LeNet holding the arrays whose keys start with <paramref name="prefix"/> (the prefix removed).</summary>
     public static LeNet LeNetWith(Dictionary<string, Tensor> arrays, string prefix = "")
     {
