@@ -11,13 +11,14 @@ public static class Evaluator
 
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="data"/> in eval mode without gradients, in batches, and
-    /// restores the model's previous mode. The loss is the sum of the per-image cross-entropies (added in float64)
+    /// restores the model's previous mode, with <paramref name="intraOpThreads"/> libtorch threads (0 keeps the current
+    /// setting; one is fastest for LeNet, see <see cref="TrainingOptions.IntraOpThreads"/>). The loss is the sum of the per-image cross-entropies (added in float64)
     /// divided by the number of images: Lightning's epoch mean weights each batch mean by its batch size, which is
     /// exactly this, while a plain mean of batch means would over-weight a short last batch.
     /// </summary>
     public static EvaluationResult Evaluate(Module<Tensor, Tensor> model, LabelledImages data, int batchSize = DefaultBatchSize,
                                             IProgress<ProgressUpdate>? progress = null, string progressTask = "Test",
-                                            CancellationToken cancellation = default)
+                                            int intraOpThreads = 1, CancellationToken cancellation = default)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The evaluation batch size must be at least 1.");
         data.Validate("evaluation");
@@ -30,6 +31,7 @@ public static class Evaluator
         model.eval();
         try
         {
+            using var threads = new IntraOpThreads(intraOpThreads);
             using var noGrad = no_grad();
             for (int start = 0; start < count; start += batchSize)
             {

@@ -43,16 +43,8 @@ public sealed class Trainer
                                CheckpointMetadata? checkpointInfo = null, IProgress<ProgressUpdate>? progress = null,
                                CancellationToken cancellation = default)
     {
-        int threads = get_num_threads();
-        if (Options.IntraOpThreads > 0) set_num_threads(Options.IntraOpThreads);
-        try
-        {
-            return Train(model, train, validation, run, checkpointInfo ?? new CheckpointMetadata(), progress, cancellation);
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
+        using var threads = new IntraOpThreads(Options.IntraOpThreads);
+        return Train(model, train, validation, run, checkpointInfo ?? new CheckpointMetadata(), progress, cancellation);
     }
 
     private TrainingSummary Train(Module<Tensor, Tensor> model, LabelledImages train, LabelledImages validation, RunFolder run,
@@ -84,7 +76,7 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             var task = $"Epoch {epoch + 1}/{Options.Epochs}";
             var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, train, shuffle, events, ref step, task, progress, cancellation);
-            var val = Evaluator.Evaluate(model, validation, Options.EvaluationBatchSize, cancellation: cancellation);
+            var val = Evaluator.Evaluate(model, validation, Options.EvaluationBatchSize, intraOpThreads: 0, cancellation: cancellation);
             var metrics = new EpochMetrics(epoch, step, trainLoss, trainAccuracy, val.Loss, val.Accuracy, clock.Elapsed.TotalSeconds);
             epochs.Add(metrics);
             Record(metrics, events, epochs, run);

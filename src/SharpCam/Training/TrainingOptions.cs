@@ -19,8 +19,8 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 42;
     /// <summary>
     /// libtorch intra-op threads while training (0 keeps the current setting). LeNet's ops on 32 digits are too small
-    /// to gain from more than one: measured on 2 shared cores, one thread trains an epoch of 8,250 digits in ≈ 0.6 s,
-    /// two threads take 16–38 s when other processes keep the cores busy (OpenMP's spinning workers wait on each other).
+    /// to gain from more than one: measured on 2 shared cores, one thread trains an epoch of 8,250 digits in 0.5–1.1 s,
+    /// two threads take 16–55 s when other processes keep the cores busy (OpenMP's spinning workers wait on each other).
     /// </summary>
     public int IntraOpThreads { get; init; } = 1;
     /// <summary>Batch size of the validation passes; it changes speed only, not the metrics.</summary>

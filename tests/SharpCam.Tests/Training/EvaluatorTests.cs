@@ -61,6 +61,24 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void RestoresLibtorchsThreadCount()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new LeNet();
+        int before = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            Evaluator.Evaluate(model, Digits("val"), intraOpThreads: 1);
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    [Fact]
     public void RejectsLabelsTheModelCannotPredict()
     {
         using var scope = NewDisposeScope();
