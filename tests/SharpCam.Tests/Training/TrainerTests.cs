@@ -96,8 +96,10 @@ public class TrainerTests
         var expectedSteps = expected["step_losses"].data<float>().ToArray();
         for (int i = 0; i < 16; i++) Assert.Equal(expectedSteps[i], stepLosses[i].SimpleValue!.Value, 1e-6);
 
-        var second = RunFolder.CreateNext(root.Path, "short");
-        Assert.Equal((1, Path.Combine(root.Path, "short", "version_1")), (second.Version, second.Path));
+        using var secondModel = InitialLeNet();
+        var second = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(secondModel, Digits("val"), Digits("val"), RunFolder.CreateNext(root.Path, "short"));
+        Assert.Equal((1, Path.Combine(root.Path, "short", "version_1")), (second.Run.Version, second.Run.Path));
+        Assert.Equal(3, File.ReadAllLines(run.MetricsCsv).Length); // the first run's files are left alone
     }
 
     [Fact]
