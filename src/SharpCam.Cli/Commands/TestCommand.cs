@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using System.Text.Json;
+using SharpCam.Cli.Console;
+using SharpCam.Data;
+using SharpCam.Rendering;
+using SharpCam.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>`sharpcam test`: the notebook's trainer.test — loss and accuracy on the test split, per class, and the confusion matrix.</summary>
+public sealed class TestCommand : Command<TestCommand.Settings>
+{
+    public sealed class Settings : DataSettings
+    {
+        [CommandOption("--checkpoint <FILE>")]
+        [Description("Model weights: a SharpCam .dat, a PyTorch .pth state dict, a Lightning .ckpt or a .safetensors file.")]
+        public string Checkpoint { get; init; } = "";
+
+        [CommandOption("--json")] [Description("Print only {\"test_loss\":…, \"test_acc\":…, \"n\":…} on stdout, for scripts.")]
+        public bool Json { get; init; }
+
+        [CommandOption("--out <DIR>")] [Description("Where to write confusion_matrix.png (default: beside the checkpoint).")]
+        public string? Out { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Checkpoint)
+                ? Spectre.Console.ValidationResult.Error("--checkpoint FILE is required (e.g. runs/lenet/version_0/checkpoints/last.dat).")
+                : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var device = settings.ResolveDevice();
+        using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
+        using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
+        var data = new LabelledImages(test.Images.to(device), test.Labels.to(device));
+        var result = settings.Json
+            ? Evaluator.Evaluate(model.Module, data, cancellation: cancellation)
+            : ProgressBars.Run(progress => Evaluator.Evaluate(model.Module, data, progress: progress, cancellation: cancellation));
+        if (settings.Json)
+        {
+            System.Console.Out.WriteLine(JsonSerializer.Serialize(new { test_loss = result.Loss, test_acc = result.Accuracy, n = result.Count }));
+            return 0;
+        }
+        Show(result, test.ClassNames);
+        var outDir = settings.Out ?? Path.GetDirectoryName(Path.GetFullPath(settings.Checkpoint))!;
+        var figure = Path.Combine(outDir, "confusion_matrix.png");
+        Figures.ConfusionMatrix(figure, result.ConfusionMatrix, test.ClassNames, $"Confusion matrix ({result.Count:N0} test images)");
+        AnsiConsole.MarkupLine($"Confusion matrix: [green]{Markup.Escape(figure)}[/]");
+        return 0;
+    }
+
+    /// <summary>Loss, accuracy, per-class accuracy and the confusion matrix as console tables; shared with `demo`.</summary>
+    public static void Show(EvaluationResult result, IReadOnlyList<string> classNames)
+    {
+        AnsiConsole.MarkupLine($"Test loss [bold]{result.Loss:F4}[/], accuracy [bold]{result.Accuracy:P2}[/] ({result.CorrectCount:N0} of {result.Count:N0})");
+        var perClass = result.PerClassAccuracy();
+        var matrix = new Table().Title("confusion matrix (rows: true, columns: predicted)").AddColumn("true");
+        foreach (var name in classNames) matrix.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+        matrix.AddColumn(new TableColumn("accuracy").RightAligned());
+        for (int t = 0; t < result.NumClasses; t++)
+        {
+            var cells = new List<string> { Markup.Escape(classNames[t]) };
+            for (int p = 0; p < result.NumClasses; p++)
+            {
+                var count = result.ConfusionMatrix[t, p];
+                cells.Add(t == p ? $"[green]{count}[/]" : count == 0 ? "[grey]·[/]" : $"[red]{count}[/]");
+            }
+            cells.Add(double.IsNaN(perClass[t]) ? "-" : $"{perClass[t]:P1}");
+            matrix.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(matrix);
+    }
+}
