@@ -119,9 +119,7 @@ public class FiguresTests
     public void AFigureInAFolderThatCannotBeCreatedGivesAClearError()
     {
         using var temp = new RenderingFixture.TempFolder();
-        var blocker = temp.File("run.txt");
-        File.WriteAllText(blocker, "a file where the output folder should be");
-        var path = Path.Combine(blocker, "figures", "heatmap.png");
+        var path = temp.PathUnderAFile("heatmap.png");
         var error = Assert.Throws<IOException>(() => Figures.Heatmap(path, RenderingFixture.PhotoMap(), "title"));
         Assert.Contains($"Cannot write the figure '{path}'", error.Message);
     }

@@ -32,9 +32,7 @@ public class PngTests
     public void AFolderThatCannotBeCreatedGivesAClearError()
     {
         using var temp = new RenderingFixture.TempFolder();
-        var blocker = temp.File("a-file.txt");
-        File.WriteAllText(blocker, "not a folder");
-        var path = Path.Combine(blocker, "figures", "x.png");
+        var path = temp.PathUnderAFile("x.png");
         var error = Assert.Throws<IOException>(() => Png.Write(new RgbImage(2, 2), path));
         Assert.Contains(path, error.Message);
         Assert.Contains("choose another output folder", error.Message);

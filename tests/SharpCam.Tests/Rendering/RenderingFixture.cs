@@ -52,6 +52,14 @@ internal static class RenderingFixture
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("sharpcam-rendering-").FullName;
         public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        /// <summary>A path whose folder cannot be created: a regular file stands where a parent folder should be.</summary>
+        public string PathUnderAFile(string name)
+        {
+            var blocker = File("not-a-folder.txt");
+            System.IO.File.WriteAllText(blocker, "a file where an output folder should be");
+            return System.IO.Path.Combine(blocker, "figures", name);
+        }
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
