@@ -31,9 +31,10 @@ public static partial class Figures
     public static void ConfusionMatrix(string path, int[,] counts, IReadOnlyList<string> classNames, string title = "Confusion matrix")
     {
         int n = counts.GetLength(0);
-        if (counts.GetLength(1) != n || classNames.Count != n)
+        if (n == 0 || counts.GetLength(1) != n || classNames.Count != n)
             throw new ArgumentException(
-                $"A confusion matrix needs [n, n] counts and n class names; got [{counts.GetLength(0)}, {counts.GetLength(1)}] and {classNames.Count} names.");
+                $"A confusion matrix needs [n, n] counts (n ≥ 1) and n class names; got [{counts.GetLength(0)}, {counts.GetLength(1)}] and {classNames.Count} names.");
+        if (counts.Cast<int>().Any(c => c < 0)) throw new ArgumentException("A confusion matrix cannot hold negative counts.", nameof(counts));
         var plot = FigureParts.NewPlot();
         var values = new double[n, n];
         double max = 1;

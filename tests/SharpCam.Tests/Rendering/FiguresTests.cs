@@ -111,6 +111,7 @@ public class FiguresTests
         var path = temp.File("never.png");
         Assert.Throws<ArgumentException>(() => Figures.Grid(path, [RenderingFixture.DigitImage()], ["a", "b"]));
         Assert.Throws<ArgumentException>(() => Figures.ConfusionMatrix(path, new int[3, 3], ["a", "b"]));
+        Assert.Throws<ArgumentException>(() => Figures.ConfusionMatrix(path, new[,] { { 1, -1 }, { 0, 2 } }, ["a", "b"]));
         Assert.Throws<ArgumentException>(() => Figures.Lines(path, "t", "x", "y", ["a", "b"], [new LineSeries("s", [1.0])]));
         Assert.False(File.Exists(path));
     }
