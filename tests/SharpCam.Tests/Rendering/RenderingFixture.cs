@@ -1,0 +1,65 @@
+using SharpCam.IO;
+using SharpCam.Rendering;
+using SharpCam.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SharpCam.Tests.Rendering;
+
+/// <summary>The committed references of tests/fixtures/rendering (made by make_rendering_fixtures.py with cv2/matplotlib).</summary>
+internal static class RenderingFixture
+{
+    public static string PathOf(string name) => RepoPaths.Fixture(Path.Combine("rendering", name));
+
+    public static RgbImage Photo() => Png.Read(PathOf("photo.png"));
+
+    public static float[,] PhotoMap()
+    {
+        using var map = Npy.Load(PathOf("photo_map.npy"));
+        return TensorImages.ToArray(map);
+    }
+
+    /// <summary>digit.npz as arrays: image, map, upsampled, product.</summary>
+    public static Dictionary<string, float[,]> Digit()
+    {
+        var arrays = Npy.LoadArchive(PathOf("digit.npz"));
+        try { return arrays.ToDictionary(kv => kv.Key, kv => TensorImages.ToArray(kv.Value)); }
+        finally { foreach (var t in arrays.Values) t.Dispose(); }
+    }
+
+    public static RgbImage DigitImage() => SharpCam.Rendering.Colormaps.Gray.Apply(Digit()["image"]);
+
+    /// <summary>colormaps.npz: "values" as floats, every other entry as rows of (R, G, B).</summary>
+    public static (float[] Values, Dictionary<string, (byte R, byte G, byte B)[]> Colours) ColormapReferences()
+    {
+        var arrays = Npy.LoadArchive(PathOf("colormaps.npz"));
+        try
+        {
+            var values = arrays["values"].data<float>().ToArray();
+            var colours = arrays.Where(kv => kv.Key != "values").ToDictionary(kv => kv.Key, kv => Rows(kv.Value));
+            return (values, colours);
+        }
+        finally { foreach (var t in arrays.Values) t.Dispose(); }
+    }
+
+    private static (byte R, byte G, byte B)[] Rows(Tensor rgb)
+    {
+        var flat = rgb.data<long>().ToArray();
+        return Enumerable.Range(0, flat.Length / 3).Select(i => ((byte)flat[3 * i], (byte)flat[3 * i + 1], (byte)flat[3 * i + 2])).ToArray();
+    }
+
+    /// <summary>A fresh empty folder under the system temp folder, deleted by <see cref="IDisposable.Dispose"/>.</summary>
+    public sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("sharpcam-rendering-").FullName;
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        /// <summary>A path whose folder cannot be created: a regular file stands where a parent folder should be.</summary>
+        public string PathUnderAFile(string name)
+        {
+            var blocker = File("not-a-folder.txt");
+            System.IO.File.WriteAllText(blocker, "a file where an output folder should be");
+            return System.IO.Path.Combine(blocker, "figures", name);
+        }
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
