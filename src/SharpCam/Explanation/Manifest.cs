@@ -163,7 +163,8 @@ public sealed record Evaluation
     [JsonPropertyName("test_acc")] public double? TestAcc { get; init; }
     /// <summary>Number of images evaluated.</summary>
     [JsonPropertyName("n")] public long? N { get; init; }
-    [JsonPropertyName("per_class_accuracy")] public IReadOnlyList<double>? PerClassAccuracy { get; init; }
+    /// <summary>Accuracy of each class; null for a class with no test image.</summary>
+    [JsonPropertyName("per_class_accuracy")] public IReadOnlyList<double?>? PerClassAccuracy { get; init; }
     /// <summary>Counts, [true class][predicted class].</summary>
     [JsonPropertyName("confusion")] public IReadOnlyList<IReadOnlyList<long>>? Confusion { get; init; }
 }

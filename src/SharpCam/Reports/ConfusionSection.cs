@@ -7,14 +7,14 @@ namespace SharpCam.Reports;
 /// The confusion matrix (rows true, columns predicted) and the most confused class pairs. Off-diagonal counts that
 /// have examples in the report are links: the script filters the target gallery to that (true, predicted) pair.
 /// </summary>
-internal static class ConfusionSection
+public static class ConfusionSection
 {
     public const string Id = "confusion";
     /// <summary>Beyond this many classes a matrix is unreadable (ImageNet: a million cells); only the pairs are listed.</summary>
     public const int MaxMatrixClasses = 30;
     public const int PairCount = 10;
 
-    public static void Append(StringBuilder html, ReportContext context, ConfusionMatrix matrix)
+    internal static void Append(StringBuilder html, ReportContext context, ConfusionMatrix matrix)
     {
         var examples = context.ConfusionTargetItems
             .Where(i => i.TrueLabel is not null)

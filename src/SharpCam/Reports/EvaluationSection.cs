@@ -4,13 +4,13 @@ using static SharpCam.Reports.HtmlText;
 namespace SharpCam.Reports;
 
 /// <summary>Test accuracy and loss, and accuracy per class.</summary>
-internal static class EvaluationSection
+public static class EvaluationSection
 {
     public const string Id = "evaluation";
 
-    public static bool Applies(ReportContext context) => context.Manifest.Evaluation is not null;
+    internal static bool Applies(ReportContext context) => context.Manifest.Evaluation is not null;
 
-    public static void Append(StringBuilder html, ReportContext context)
+    internal static void Append(StringBuilder html, ReportContext context)
     {
         var evaluation = context.Manifest.Evaluation!;
         ReportContext.AppendSectionStart(html, Id, "Accuracy");
@@ -25,7 +25,9 @@ internal static class EvaluationSection
             html.Append("<table class=\"per-class\"><caption>Accuracy per class</caption>")
                 .Append("<thead><tr><th scope=\"col\">class</th><th scope=\"col\">accuracy</th></tr></thead><tbody>");
             for (int c = 0; c < perClass.Count; c++)
-                html.Append($"<tr><th scope=\"row\">{E(context.ClassName(c))}</th><td><meter min=\"0\" max=\"1\" value=\"{Number(perClass[c])}\">{Percent(perClass[c])}</meter> {Percent(perClass[c])}</td></tr>");
+                html.Append($"<tr><th scope=\"row\">{E(context.ClassName(c))}</th><td>")
+                    .Append(perClass[c] is double a ? $"<meter min=\"0\" max=\"1\" value=\"{Number(a)}\"></meter> {Percent(a)}" : "– <small>(no test image)</small>")
+                    .Append("</td></tr>");
             html.Append("</tbody></table>");
         }
         html.Append("</section>");

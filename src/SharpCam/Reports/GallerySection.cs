@@ -10,17 +10,17 @@ namespace SharpCam.Reports;
 /// predicted class in data- attributes; the script filters and pages on them. Cards past the first page start
 /// hidden so a thousand-image report opens quickly.
 /// </summary>
-internal static class GallerySection
+public static class GallerySection
 {
-    public const string ExplainedId = "gallery", FailuresId = "failures";
+    public const string ExplainedId = "explained", FailuresId = "failures";
     /// <summary>Cards shown at first and added by each "Show more".</summary>
     public const int PageSize = 60;
 
-    public static void AppendExplained(StringBuilder html, ReportContext context) =>
+    internal static void AppendExplained(StringBuilder html, ReportContext context) =>
         Append(html, context, ExplainedId, "Explained images", context.Manifest.Items, failures: false);
 
     /// <summary>The failure gallery, sorted by confidence, highest first (items without one last, in manifest order).</summary>
-    public static void AppendFailures(StringBuilder html, ReportContext context) =>
+    internal static void AppendFailures(StringBuilder html, ReportContext context) =>
         Append(html, context, FailuresId, "Most confident mistakes",
             context.FailureItems.OrderByDescending(i => i.Confidence ?? double.NegativeInfinity).ToList(), failures: true);
 

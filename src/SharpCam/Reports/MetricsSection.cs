@@ -5,13 +5,13 @@ using static SharpCam.Reports.HtmlText;
 namespace SharpCam.Reports;
 
 /// <summary>Faithfulness metrics: one row per metric, one column per method, each cell the mean over images.</summary>
-internal static class MetricsSection
+public static class MetricsSection
 {
     public const string Id = "metrics";
 
-    public static bool Applies(ReportContext context) => context.Manifest.Metrics is { Count: > 0 };
+    internal static bool Applies(ReportContext context) => context.Manifest.Metrics is { Count: > 0 };
 
-    public static void Append(StringBuilder html, ReportContext context)
+    internal static void Append(StringBuilder html, ReportContext context)
     {
         var series = context.Manifest.Metrics!;
         var methods = series.Select(s => s.Method).Distinct().ToList();

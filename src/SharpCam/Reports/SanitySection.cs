@@ -8,7 +8,7 @@ namespace SharpCam.Reports;
 /// The model-randomisation sanity check: the plot, the correlation of every step per method, and a flag on each
 /// method whose maps stay similar to the trained model's however many layers are randomised.
 /// </summary>
-internal static class SanitySection
+public static class SanitySection
 {
     public const string Id = "sanity";
 
@@ -22,12 +22,12 @@ internal static class SanitySection
     public const string StaysHighWarning =
         "maps barely change when the weights are randomised: this method may not be explaining the model";
 
-    public static bool Applies(ReportContext context) => context.Manifest.Sanity is not null;
+    internal static bool Applies(ReportContext context) => context.Manifest.Sanity is not null;
 
-    public static bool StaysHigh(SanityMethod method) =>
+    internal static bool StaysHigh(SanityMethod method) =>
         method.Steps.Count > 0 && method.Steps.Min(s => s.Correlation) >= HighCorrelation;
 
-    public static void Append(StringBuilder html, ReportContext context)
+    internal static void Append(StringBuilder html, ReportContext context)
     {
         var sanity = context.Manifest.Sanity!;
         ReportContext.AppendSectionStart(html, Id, "Sanity check");

@@ -4,11 +4,11 @@ using static SharpCam.Reports.HtmlText;
 namespace SharpCam.Reports;
 
 /// <summary>Model, method and data facts, and the grid of explained inputs.</summary>
-internal static class SummarySection
+public static class SummarySection
 {
     public const string Id = "summary";
 
-    public static void Append(StringBuilder html, ReportContext context)
+    internal static void Append(StringBuilder html, ReportContext context)
     {
         var m = context.Manifest;
         ReportContext.AppendSectionStart(html, Id, "Model and data");
