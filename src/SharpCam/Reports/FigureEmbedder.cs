@@ -1,0 +1,68 @@
+using OpenCvSharp;
+
+namespace SharpCam.Reports;
+
+/// <summary>
+/// A figure ready to embed: a small PNG thumbnail and the full-size image, both as data: URIs (the same string when
+/// the figure is already small), or the reason it could not be read.
+/// </summary>
+internal sealed record EmbeddedFigure(string Path, string? ThumbnailUri, string? FullUri, int Width, int Height, string? Problem)
+{
+    public bool Ok => Problem is null;
+}
+
+/// <summary>
+/// Reads figures of a run folder and turns them into data: URIs. A missing or unreadable figure is not fatal: it
+/// becomes a placeholder and a warning, so one lost PNG does not cost the whole report.
+/// </summary>
+internal sealed class FigureEmbedder(string runDir, ICollection<string> warnings)
+{
+    private readonly Dictionary<(string, int, int), EmbeddedFigure> _cache = new();
+
+    /// <summary>Embeds <paramref name="relativePath"/> with a thumbnail that fits maxWidth × maxHeight (never enlarged).</summary>
+    public EmbeddedFigure Embed(string relativePath, int maxWidth, int maxHeight)
+    {
+        if (_cache.TryGetValue((relativePath, maxWidth, maxHeight), out var cached)) return cached;
+        var figure = Load(relativePath, maxWidth, maxHeight);
+        if (!figure.Ok) warnings.Add($"{relativePath}: {figure.Problem}; a placeholder is shown instead.");
+        return _cache[(relativePath, maxWidth, maxHeight)] = figure;
+    }
+
+    private EmbeddedFigure Load(string relativePath, int maxWidth, int maxHeight)
+    {
+        var path = System.IO.Path.Combine(runDir, relativePath);
+        if (!File.Exists(path)) return Failed(relativePath, "figure file not found");
+        var bytes = File.ReadAllBytes(path);
+        using var image = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
+        if (image.Empty()) return Failed(relativePath, "not a readable image");
+
+        var full = DataUri(bytes, image);
+        var scale = Math.Min(1.0, Math.Min((double)maxWidth / image.Width, (double)maxHeight / image.Height));
+        if (scale >= 1.0) return new EmbeddedFigure(relativePath, full, full, image.Width, image.Height, null);
+
+        var size = new Size(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+        using var small = new Mat();
+        // INTER_AREA averages the source pixels under each thumbnail pixel: no aliasing on heatmaps and digit strokes.
+        Cv2.Resize(image, small, size, interpolation: InterpolationFlags.Area);
+        return new EmbeddedFigure(relativePath, PngUri(small), full, size.Width, size.Height, null);
+    }
+
+    private static EmbeddedFigure Failed(string relativePath, string problem) => new(relativePath, null, null, 0, 0, problem);
+
+    /// <summary>PNG and JPEG files are embedded byte for byte; anything else OpenCV reads is re-encoded as PNG.</summary>
+    private static string DataUri(byte[] bytes, Mat image)
+    {
+        if (bytes.AsSpan().StartsWith(PngSignature)) return "data:image/png;base64," + Convert.ToBase64String(bytes);
+        if (bytes.AsSpan().StartsWith(JpegSignature)) return "data:image/jpeg;base64," + Convert.ToBase64String(bytes);
+        return PngUri(image);
+    }
+
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    private static readonly byte[] JpegSignature = [0xFF, 0xD8, 0xFF];
+
+    private static string PngUri(Mat image)
+    {
+        Cv2.ImEncode(".png", image, out var png, new ImageEncodingParam(ImwriteFlags.PngCompression, 6));
+        return "data:image/png;base64," + Convert.ToBase64String(png);
+    }
+}
