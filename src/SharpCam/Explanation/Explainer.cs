@@ -19,13 +19,43 @@ public sealed record ExplainSettings
 
 /// <summary>
 /// Explains images in batches with one CAM method and writes, into a run folder, each image's raw map (.npy at feature
-/// resolution), its heatmap and three-panel figures, and returns the manifest items. The caller writes the manifest.
+/// resolution), its heatmap and three-panel figures and a grid of the inputs, and returns the run's manifest. The
+/// caller saves the manifest (after adding any other sections), so a folder is complete only when it has one.
 /// </summary>
 public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames, ExplainSettings settings)
 {
     public const string MapsFolder = "maps", FiguresFolder = "figures";
+    private const int GridSize = 16;
 
-    public IReadOnlyList<ManifestItem> Run(IReadOnlyList<ExplainInput> inputs, string runDir, IProgress<ProgressUpdate>? progress = null)
+    public RunManifest Run(IReadOnlyList<ExplainInput> inputs, string runDir, ManifestModel model, ManifestData data,
+                           IProgress<ProgressUpdate>? progress = null)
+    {
+        var items = ExplainAll(inputs, runDir, progress);
+        var gridPath = $"{FiguresFolder}/grid.png";
+        var shown = inputs.Take(GridSize).ToList();
+        Figures.Grid(Path.Combine(runDir, gridPath), shown.Select(i => i.Display).ToList(),
+            items.Take(GridSize).Select(Caption).ToList(), $"{method.Name} inputs: true → predicted");
+        return new RunManifest
+        {
+            Version = SharpCamInfo.Version,
+            Created = DateTime.UtcNow,
+            Kind = RunKind.Explain,
+            Model = model,
+            Method = method.Name,
+            Layer = string.Join("+", method.TargetLayers),
+            Normalization = method.Options.Normalization == MapNormalization.MinMax ? "min-max" : "divide-by-max",
+            TargetRule = settings.Target.ToString(),
+            ClassNames = classNames,
+            Data = data,
+            Figures = new RunFigures { Grid = gridPath },
+            Items = items,
+        };
+    }
+
+    private static string Caption(ManifestItem item) =>
+        item.TrueName is null ? item.PredictedName ?? "?" : $"{item.TrueName} → {item.PredictedName}";
+
+    private List<ManifestItem> ExplainAll(IReadOnlyList<ExplainInput> inputs, string runDir, IProgress<ProgressUpdate>? progress)
     {
         Directory.CreateDirectory(Path.Combine(runDir, MapsFolder));
         Directory.CreateDirectory(Path.Combine(runDir, FiguresFolder));
