@@ -56,8 +56,12 @@ internal static class TorchZipCheckpoint
 
     private static object? Unpickle(ZipArchiveEntry pickle, string path)
     {
-        using var buffer = new MemoryStream();
-        using (var data = pickle.Open()) data.CopyTo(buffer);
+        using var buffer = CheckedZipEntry.Read(pickle, path, data =>
+        {
+            var copy = new MemoryStream();
+            data.CopyTo(copy);
+            return copy;
+        });
         buffer.Position = 0;
         return PickleMachine.Load(buffer, path);
     }
@@ -70,7 +74,6 @@ internal static class TorchZipCheckpoint
         long expected = storage.Numel * storage.DType.ElementSize();
         if (entry.Length != expected)
             throw CheckpointReadException.Damaged(path, $"storage {name} holds {entry.Length} bytes where its tensors need {expected}");
-        using var data = entry.Open();
-        return RawTensorData.Read(data, storage.DType, new[] { storage.Numel }, bigEndian);
+        return CheckedZipEntry.Read(entry, path, data => RawTensorData.Read(data, storage.DType, new[] { storage.Numel }, bigEndian));
     }
 }

@@ -37,6 +37,13 @@ public static class CheckpointFixtures
         Assert.True(expected.eq(actual).all().item<bool>(), $"{what}: values differ");
     }
 
+    /// <summary>The same keys (in any order), each with the same tensor.</summary>
+    public static void AssertSameTensors(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (key, tensor) in expected) AssertSameTensor(tensor, actual[key], key);
+    }
+
     public static void AssertUnchanged(Dictionary<string, Tensor> before, LeNet model)
     {
         foreach (var (key, value) in model.state_dict())

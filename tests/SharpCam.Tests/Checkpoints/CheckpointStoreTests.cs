@@ -48,12 +48,7 @@ public class CheckpointStoreTests
 
         var loaded = CheckpointLoader.Load(path);
         Assert.Equal(CheckpointFormat.TorchSharp, loaded.Format);
-        var expected = model.state_dict();
-        Assert.Equal(expected.Keys, loaded.Tensors.Keys);
-        foreach (var (key, tensor) in expected)
-        {
-            AssertSameTensor(loaded.Tensors[key], tensor, key);
-        }
+        AssertSameTensors(model.state_dict(), loaded.Tensors);
         Assert.Equal(1L, loaded.Tensors["bn.num_batches_tracked"].item<long>());
         Assert.Equal("lenet", loaded.Metadata.Architecture); // no sidecar: defaults
     }
