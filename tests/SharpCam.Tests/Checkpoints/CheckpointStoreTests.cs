@@ -67,4 +67,17 @@ public class CheckpointStoreTests
         Assert.Contains(path, error.Message);
         Assert.Contains("has a SharpCam sidecar but its TorchSharp weights do not add up", error.Message);
     }
+
+    [Fact]
+    public void BrokenSidecarIsNamedWithTheWayOut()
+    {
+        using var temp = new TempFolder();
+        using var scope = NewDisposeScope();
+        using var model = new LeNet();
+        var path = temp.File("run.dat");
+        CheckpointStore.Save(model, path, new CheckpointMetadata());
+        File.WriteAllText(CheckpointStore.MetadataPath(path), "{ \"Epoch\": ");
+        var error = Assert.Throws<CheckpointReadException>(() => CheckpointLoader.Load(path));
+        Assert.Contains($"Cannot read {path}.json: it is not valid checkpoint metadata", error.Message);
+    }
 }
