@@ -40,20 +40,23 @@ internal sealed record TorchPickleContents(IReadOnlyDictionary<string, TensorRef
         return dict.ToDictionary(kv => (string)kv.Key, kv => (TensorRef)kv.Value!);
     }
 
+    /// <summary>Deeper containers (or a pickled list that contains itself) are cut off rather than recursed into.</summary>
+    private const int MaxDepth = 32;
+
     /// <summary>Hyper-parameters as JSON-friendly values: containers become lists and string-keyed dicts.</summary>
-    private static Dictionary<string, object?> PlainDict(Dictionary<object, object?> dict)
+    private static Dictionary<string, object?> PlainDict(Dictionary<object, object?> dict, int depth = 0)
     {
         var plain = new Dictionary<string, object?>();
-        foreach (var (key, value) in dict) plain[Convert.ToString(key, CultureInfo.InvariantCulture)!] = Plain(value);
+        foreach (var (key, value) in dict) plain[Convert.ToString(key, CultureInfo.InvariantCulture)!] = Plain(value, depth + 1);
         return plain;
     }
 
-    private static object? Plain(object? value) => value switch
+    private static object? Plain(object? value, int depth) => depth > MaxDepth ? "(nested too deeply)" : value switch
     {
-        Dictionary<object, object?> dict => PlainDict(dict),
-        object?[] tuple => tuple.Select(Plain).ToList(),
-        List<object?> list => list.Select(Plain).ToList(),
-        HashSet<object?> set => set.Select(Plain).ToList(),
+        Dictionary<object, object?> dict => PlainDict(dict, depth),
+        object?[] tuple => tuple.Select(item => Plain(item, depth + 1)).ToList(),
+        List<object?> list => list.Select(item => Plain(item, depth + 1)).ToList(),
+        HashSet<object?> set => set.Select(item => Plain(item, depth + 1)).ToList(),
         BigInteger big => big.ToString(CultureInfo.InvariantCulture),
         TensorRef or StorageRef or AllowedGlobal => value.ToString(),
         _ => value,

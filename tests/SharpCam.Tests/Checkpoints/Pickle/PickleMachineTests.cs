@@ -91,6 +91,17 @@ public class PickleMachineTests
         Assert.Contains("model_state_dict (dict)", error.Message);
     }
 
+    /// <summary>{"state_dict": {}, "hyper_parameters": {"loop": L}} where L = [L]: read without recursing forever.</summary>
+    [Fact]
+    public void SelfContainingHyperParametersAreCutOff()
+    {
+        using var temp = new TempFolder();
+        var path = TorchZip(temp, Bytes(0x80, 2, "}(", Unicode("state_dict"), "}", Unicode("hyper_parameters"), "}", Unicode("loop"),
+                                        "]q", 0, "h", 0, "asu."));
+        var loop = CheckpointLoader.Load(path).Metadata.HyperParameters["loop"];
+        for (int depth = 0; depth < 30; depth++) loop = Assert.Single(Assert.IsType<List<object?>>(loop));
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x80, 2, (byte)'}' }, "ends before the pickle's STOP opcode")]
     [InlineData(new byte[] { 0x80, 2, (byte)'X', 0xff, 0xff, 0, 0 }, "ends in the middle of its pickle")]
