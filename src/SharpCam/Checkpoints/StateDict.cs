@@ -28,9 +28,9 @@ public static class StateDict
     }
 
     /// <summary>
-    /// The tensors with the longest dotted prefix that every key shares (e.g. <c>model.</c> from a LightningModule that
-    /// wraps the net, <c>module.</c> from DataParallel) removed, when the keys do not fit the model as they are but do
-    /// without it; otherwise the tensors unchanged.
+    /// When the keys do not fit the model as they are: the tensors with a dotted prefix that every key shares removed
+    /// (e.g. <c>model.</c> from a LightningModule that wraps the net, <c>module.</c> from DataParallel), the longest
+    /// such prefix whose removal makes them fit. Otherwise the tensors unchanged, for StateDict.Load to report.
     /// </summary>
     public static IReadOnlyDictionary<string, Tensor> FitPrefix(Module model, IReadOnlyDictionary<string, Tensor> tensors)
     {
