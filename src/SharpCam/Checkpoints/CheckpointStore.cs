@@ -21,10 +21,20 @@ public static class CheckpointStore
     }
 
     /// <summary>The sidecar's metadata, or null when there is none.</summary>
-    public static CheckpointMetadata? ReadMetadata(string path) =>
-        File.Exists(MetadataPath(path))
-            ? JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(MetadataPath(path)), Json)
-            : null;
+    public static CheckpointMetadata? ReadMetadata(string path)
+    {
+        var sidecar = MetadataPath(path);
+        if (!File.Exists(sidecar)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointReadException($"Cannot read {sidecar}: it is not valid checkpoint metadata ({e.Message}). Fix it, or " +
+                                              $"delete it to load the weights in {path} with default metadata.", e);
+        }
+    }
 
     public static string MetadataPath(string path) => path + ".json";
 }

@@ -16,8 +16,7 @@ public static class StateDict
     public static void Load(Module model, IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
         var own = model.state_dict();
-        var missing = own.Keys.Where(k => !tensors.ContainsKey(k) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
-        var unexpected = tensors.Keys.Where(k => !own.ContainsKey(k)).ToList();
+        var (missing, unexpected) = KeyDifferences(own, tensors.Keys);
         var misshaped = tensors.Where(kv => own.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
             .Select(kv => $"{kv.Key}: file [{string.Join(", ", kv.Value.shape)}], model [{string.Join(", ", own[kv.Key].shape)}]")
             .ToList();
@@ -26,6 +25,40 @@ public static class StateDict
         using var noGrad = no_grad();
         foreach (var (key, value) in tensors)
             own[key].copy_(value.to(own[key].dtype));
+    }
+
+    /// <summary>
+    /// When the keys do not fit the model as they are: the tensors with a dotted prefix that every key shares removed
+    /// (e.g. <c>model.</c> from a LightningModule that wraps the net, <c>module.</c> from DataParallel), the longest
+    /// such prefix whose removal makes them fit. Otherwise the tensors unchanged, for StateDict.Load to report.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> FitPrefix(Module model, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var own = model.state_dict();
+        if (Fits(own, tensors.Keys) || tensors.Count == 0) return tensors;
+        var segments = tensors.Keys.First().Split('.');
+        for (int length = segments.Length - 1; length > 0; length--)
+        {
+            var prefix = string.Join('.', segments.Take(length)) + ".";
+            if (!tensors.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal))) continue;
+            if (Fits(own, tensors.Keys.Select(k => k[prefix.Length..])))
+                return tensors.ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        }
+        return tensors;
+    }
+
+    private static bool Fits(Dictionary<string, Tensor> own, IEnumerable<string> keys)
+    {
+        var (missing, unexpected) = KeyDifferences(own, keys);
+        return missing.Count + unexpected.Count == 0;
+    }
+
+    /// <summary>Model keys the file lacks (BatchNorm's optional counters aside) and file keys the model lacks.</summary>
+    private static (List<string> Missing, List<string> Unexpected) KeyDifferences(Dictionary<string, Tensor> own, IEnumerable<string> keys)
+    {
+        var given = keys.ToHashSet();
+        return (own.Keys.Where(k => !given.Contains(k) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList(),
+                given.Where(k => !own.ContainsKey(k)).ToList());
     }
 }
 
