@@ -19,9 +19,10 @@ public static class ModelLoader
     public static LoadedModel LoadMnistModel(string checkpoint, Device device)
     {
         var loaded = CheckpointLoader.Load(checkpoint);
-        var numClasses = loaded.Tensors.TryGetValue("fc.4.weight", out var head) ? (int)head.shape[0] : loaded.Metadata.NumClasses;
-        var model = new LeNet(numClasses);
-        StateDict.Load(model, loaded.Tensors, checkpoint);
+        // The class count comes from the file's last layer (a .pth says nothing else about itself).
+        var head = loaded.Tensors.FirstOrDefault(kv => kv.Key.EndsWith("fc.4.weight", StringComparison.Ordinal)).Value;
+        var model = new LeNet(head is null ? loaded.Metadata.NumClasses : (int)head.shape[0]);
+        StateDict.Load(model, StateDict.FitPrefix(model, loaded.Tensors), checkpoint);
         model.to(device).eval();
         return new LoadedModel(model, "lenet", checkpoint, loaded.Metadata);
     }

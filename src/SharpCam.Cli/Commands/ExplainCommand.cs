@@ -1,0 +1,104 @@
+using System.ComponentModel;
+using SharpCam.Cam;
+using SharpCam.Cli.Console;
+using SharpCam.Data;
+using SharpCam.Explanation;
+using SharpCam.IO;
+using SharpCam.Layers;
+using SharpCam.Models;
+using SharpCam.Rendering;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>`sharpcam explain`: CAM maps, figures and a manifest for chosen test digits.</summary>
+public sealed class ExplainCommand : Command<ExplainCommand.Settings>
+{
+    public class Settings : DataSettings
+    {
+        [CommandOption("--checkpoint <FILE>")]
+        [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors), as written by `sharpcam train`.")]
+        public string? Checkpoint { get; init; }
+
+        [CommandOption("--indices <LIST>")] [Description("Test images to explain: indices and ranges, e.g. 0-15 or 3,7,10-12 (default 0-15).")]
+        [DefaultValue("0-15")]
+        public string Indices { get; init; } = "0-15";
+
+        [CommandOption("--class <WHICH>")] [Description("What each map explains: pred (predicted class, default), true (true label), or a class index or name.")]
+        [DefaultValue("pred")]
+        public string Class { get; init; } = "pred";
+
+        [CommandOption("--layer <NAME>")] [Description("Target layer by dotted name (see `sharpcam layers`); default: the last conv block before pooling.")]
+        public string? Layer { get; init; }
+
+        [CommandOption("--batch-size <N>")] [Description("Images per forward pass (default 16).")] [DefaultValue(16)]
+        public int BatchSize { get; init; } = 16;
+
+        [CommandOption("--out <DIR>")] [Description("Output folder (replaced as a whole when the run succeeds).")]
+        public string Out { get; init; } = "";
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
+            : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
+            : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Checkpoint))
+            throw new ArgumentException("--checkpoint FILE is required (e.g. runs/lenet/version_0/checkpoints/last.dat).");
+        var device = settings.ResolveDevice();
+        using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
+        using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
+        ExplainDigits(model, test, settings, settings.Out, (manifest, _) => manifest);
+        AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(Path.GetFullPath(settings.Out))}[/] (manifest.json, maps/, figures/)");
+        return 0;
+    }
+
+    /// <summary>
+    /// Explains the chosen test digits into <paramref name="outDir"/>; <paramref name="complete"/> may add sections
+    /// to the manifest (written into the staged folder) before the folder is committed. Shared with `demo`.
+    /// </summary>
+    public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string outDir,
+                                            Func<RunManifest, string, RunManifest> complete)
+    {
+        var device = settings.ResolveDevice();
+        var layer = settings.Layer ?? LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device);
+        LayerLocator.Find(model.Module, layer);   // an unknown --layer fails here, before any file is written
+        var inputs = ExplainInputs.FromMnist(test, IndexSelection.Parse(settings.Indices, test.Count));
+        var explainSettings = new ExplainSettings
+        {
+            Target = TargetRule.Parse(settings.Class, test.ClassNames), BatchSize = settings.BatchSize,
+            Style = OverlayStyle.GreyDigit, Device = device, TopK = 3,
+        };
+        var method = new GradCam(model.Module, [layer]);
+        using var staged = new StagedFolder(outDir);
+        var manifest = ProgressBars.Run(progress => new Explainer(method, test.ClassNames, explainSettings).Run(inputs, staged.WorkPath,
+            new ManifestModel
+            {
+                Architecture = model.Architecture, Checkpoint = Path.GetFullPath(model.Source), NumClasses = test.ClassNames.Count,
+                InputSize = [28, 28], Device = device.ToString(),
+            },
+            new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
+            progress));
+        manifest = complete(manifest, staged.WorkPath);
+        manifest.Save(staged.WorkPath);
+        staged.Commit();
+        ShowItems(manifest);
+        return manifest;
+    }
+
+    private static void ShowItems(RunManifest manifest)
+    {
+        var table = new Table().AddColumns("id", "true", "predicted", "probability", "map explains");
+        foreach (var item in manifest.Items)
+        {
+            var wrong = item.TrueLabel is { } t && t != item.PredictedLabel;
+            table.AddRow(new Text(item.Id), new Text(item.TrueName ?? "-"),
+                new Markup(wrong ? $"[red]{Markup.Escape(item.PredictedName ?? "?")}[/]" : Markup.Escape(item.PredictedName ?? "?")),
+                new Text($"{item.TopK?.FirstOrDefault()?.Probability:P1}"), new Text(item.Target ?? ""));
+        }
+        AnsiConsole.Write(table);
+    }
+}
