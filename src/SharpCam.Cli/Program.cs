@@ -10,6 +10,7 @@ app.Configure(config =>
     config.AddCommand<TrainCommand>("train").WithDescription("Train the notebook's LeNet on MNIST-format data (default: the bundled sample).");
     config.AddCommand<TestCommand>("test").WithDescription("Test loss, accuracy, per-class accuracy and confusion matrix of a checkpoint.");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Explain test images with a CAM method: maps (.npy), figures and manifest.json.");
+    config.AddCommand<FailuresCommand>("failures").WithDescription("Explain every misclassified test image for its predicted and its true class.");
     config.AddCommand<LayersCommand>("layers").WithDescription("List a model's layers with their output shapes (target layer candidates).");
     config.AddCommand<ReportCommand>("report").WithDescription("Write one self-contained HTML page for a run folder (explain or failures).");
 });

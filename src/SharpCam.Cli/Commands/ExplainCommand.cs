@@ -74,12 +74,8 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         };
         var method = new GradCam(model.Module, [layer]);
         using var staged = new StagedFolder(outDir);
-        var manifest = ProgressBars.Run(progress => new Explainer(method, test.ClassNames, explainSettings).Run(inputs, staged.WorkPath,
-            new ManifestModel
-            {
-                Architecture = model.Architecture, Checkpoint = Path.GetFullPath(model.Source), NumClasses = test.ClassNames.Count,
-                InputSize = [28, 28], Device = device.ToString(),
-            },
+        var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNaming(test.ClassNames), explainSettings).Run(inputs, staged.WorkPath,
+            FailuresCommand.ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
             progress));
         manifest = complete(manifest, staged.WorkPath);

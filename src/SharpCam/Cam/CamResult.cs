@@ -37,6 +37,9 @@ public sealed class CamResult : IDisposable
     /// <summary>Per target layer: the map at feature resolution before ReLU and normalisation, [N, h, w].</summary>
     public IReadOnlyDictionary<string, Tensor> RawLayerMaps { get; }
 
+    /// <summary>The map to keep per image: the layer's map at feature resolution, or the fused map when there are several layers.</summary>
+    public Tensor FeatureMaps => LayerMaps.Count == 1 ? LayerMaps.Values.Single() : Maps;
+
     public void Dispose()
     {
         Logits.Dispose();

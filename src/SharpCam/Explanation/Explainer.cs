@@ -22,7 +22,7 @@ public sealed record ExplainSettings
 /// resolution), its heatmap and three-panel figures and a grid of the inputs, and returns the run's manifest. The
 /// caller saves the manifest (after adding any other sections), so a folder is complete only when it has one.
 /// </summary>
-public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames, ExplainSettings settings)
+public sealed class Explainer(CamMethod method, ClassNaming naming, ExplainSettings settings)
 {
     public const string MapsFolder = "maps", FiguresFolder = "figures";
     private const int GridSize = 16;
@@ -45,7 +45,7 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
             Layer = string.Join("+", method.TargetLayers),
             Normalization = method.Options.Normalization == MapNormalization.MinMax ? "min-max" : "divide-by-max",
             TargetRule = settings.Target.ToString(),
-            ClassNames = classNames,
+            ClassNames = naming.Names,
             Data = data,
             Figures = new RunFigures { Grid = gridPath },
             Items = items,
@@ -67,7 +67,7 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
             var targets = TargetsFor(batch);
             using var result = method.Explain(input, targets);
             var probabilities = result.Logits.softmax(1).cpu();
-            var maps = FeatureMaps(result).cpu();
+            var maps = result.FeatureMaps.cpu();
             for (int i = 0; i < batch.Length; i++)
             {
                 items.Add(Describe(batch[i], probabilities[i], maps[i], result.Targets[i], runDir));
@@ -81,9 +81,6 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
     private IReadOnlyList<ICamTarget>? TargetsFor(ExplainInput[] batch) =>
         settings.Target == TargetRule.Predicted ? null : batch.Select(b => settings.Target.For(b.TrueLabel)).ToList();
 
-    /// <summary>The map saved per image: the layer's map at feature resolution, or the fused map for several layers.</summary>
-    private static Tensor FeatureMaps(CamResult result) =>
-        result.LayerMaps.Count == 1 ? result.LayerMaps.Values.Single() : result.Maps;
 
     private ManifestItem Describe(ExplainInput input, Tensor probabilities, Tensor map, ICamTarget target, string runDir)
     {
@@ -96,10 +93,10 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
         var layer = string.Join("+", method.TargetLayers);
         var heatmapPath = $"{FiguresFolder}/{input.Id}_heatmap.png";
         var panelsPath = $"{FiguresFolder}/{input.Id}_panels.png";
-        var about = $"{Name(target.ClassIndex)} ({target.Describe()})";
+        var about = target.ClassIndex is { } c ? $"{naming.Name(c)} ({target.Describe()})" : target.Describe();
         Figures.Heatmap(Path.Combine(runDir, heatmapPath), mapArray, $"{method.Name} at {layer}: {about}");
         Figures.Panels(Path.Combine(runDir, panelsPath), input.Display, mapArray, settings.Style,
-            $"{input.Id}: predicted {Name(predicted)}" + (input.TrueLabel is { } t ? $", true {Name(t)}" : ""));
+            $"{input.Id}: predicted {naming.Name(predicted)}" + (input.TrueLabel is { } t ? $", true {naming.Name(t)}" : ""));
 
         return new ManifestItem
         {
@@ -107,12 +104,11 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
             Source = input.Source,
             Index = input.Index,
             TrueLabel = input.TrueLabel,
-            TrueName = input.TrueLabel is { } label ? Name(label) : null,
+            TrueName = input.TrueLabel is { } label ? naming.Name(label) : null,
             PredictedLabel = predicted,
-            PredictedName = Name(predicted),
-            Probabilities = probs.Length <= 20 ? probs : null,
-            TopK = probs.Select((p, c) => (p, c)).OrderByDescending(x => x.p).Take(settings.TopK)
-                .Select(x => new TopKEntry { ClassIndex = x.c, Name = Name(x.c), Probability = x.p }).ToList(),
+            PredictedName = naming.Name(predicted),
+            Probabilities = ClassNaming.ForManifest(probs),
+            TopK = naming.TopK(probs, settings.TopK),
             TargetClass = target.ClassIndex,
             Target = target.Describe(),
             Layer = layer,
@@ -122,5 +118,4 @@ public sealed class Explainer(CamMethod method, IReadOnlyList<string> classNames
         };
     }
 
-    private string Name(int? index) => index is { } i && i >= 0 && i < classNames.Count ? classNames[i] : index?.ToString() ?? "?";
 }
