@@ -7,6 +7,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("sharpcam");
     config.SetExceptionHandler(ErrorReporter.Report);
+    config.AddCommand<DemoCommand>("demo").WithDescription("Run the whole notebook on the bundled sample: train, test, explain, failures, HTML report.");
     config.AddCommand<TrainCommand>("train").WithDescription("Train the notebook's LeNet on MNIST-format data (default: the bundled sample).");
     config.AddCommand<TestCommand>("test").WithDescription("Test loss, accuracy, per-class accuracy and confusion matrix of a checkpoint.");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Explain test images with a CAM method: maps (.npy), figures and manifest.json.");

@@ -51,17 +51,15 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
-        ExplainDigits(model, test, settings, settings.Out, (manifest, _) => manifest);
+        using var staged = new StagedFolder(settings.Out);
+        ExplainDigits(model, test, settings, staged.WorkPath).Save(staged.WorkPath);
+        staged.Commit();
         AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(Path.GetFullPath(settings.Out))}[/] (manifest.json, maps/, figures/)");
         return 0;
     }
 
-    /// <summary>
-    /// Explains the chosen test digits into <paramref name="outDir"/>; <paramref name="complete"/> may add sections
-    /// to the manifest (written into the staged folder) before the folder is committed. Shared with `demo`.
-    /// </summary>
-    public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string outDir,
-                                            Func<RunManifest, string, RunManifest> complete)
+    /// <summary>Explains the chosen test digits into <paramref name="runDir"/> and returns the (unsaved) manifest; shared with `demo`.</summary>
+    public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string runDir)
     {
         var device = settings.ResolveDevice();
         var layer = settings.Layer ?? LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device);
@@ -73,14 +71,10 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             Style = OverlayStyle.GreyDigit, Device = device, TopK = 3,
         };
         var method = new GradCam(model.Module, [layer]);
-        using var staged = new StagedFolder(outDir);
-        var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNaming(test.ClassNames), explainSettings).Run(inputs, staged.WorkPath,
+        var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNaming(test.ClassNames), explainSettings).Run(inputs, runDir,
             FailuresCommand.ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
             progress));
-        manifest = complete(manifest, staged.WorkPath);
-        manifest.Save(staged.WorkPath);
-        staged.Commit();
         ShowItems(manifest);
         return manifest;
     }
