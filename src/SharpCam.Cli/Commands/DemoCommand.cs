@@ -55,7 +55,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         var failures = FailuresCommand.Analyse(model, test, evaluation, null, null, device, staged.WorkPath);
         Figures.ConfusionMatrix(Path.Combine(staged.WorkPath, Explainer.FiguresFolder, "confusion_matrix.png"), evaluation.ConfusionMatrix,
             test.ClassNames, $"Confusion matrix ({evaluation.Count:N0} test images)");
-        (manifest with { Evaluation = EvaluationSummary.From(evaluation), Failures = new FailureSection { Items = failures } })
+        (manifest with { Model = manifest.Model with { Checkpoint = staged.FinalPathOf(checkpoint) }, Evaluation = EvaluationSummary.From(evaluation), Failures = new FailureSection { Items = failures } })
             .Save(staged.WorkPath);
 
         AnsiConsole.Write(new Rule("[bold]5. Report[/]").LeftJustified());

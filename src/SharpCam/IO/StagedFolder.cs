@@ -30,6 +30,13 @@ public sealed class StagedFolder : IDisposable
     /// <summary>Where to write while the run is in progress.</summary>
     public string WorkPath { get; }
 
+    /// <summary>Where a file written under <see cref="WorkPath"/> will be once the folder is committed.</summary>
+    public string FinalPathOf(string path)
+    {
+        var relative = Path.GetRelativePath(WorkPath, Path.GetFullPath(path));
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(path) : Path.Combine(Target, relative);
+    }
+
     /// <summary>Replaces the target with the staged folder.</summary>
     public void Commit()
     {

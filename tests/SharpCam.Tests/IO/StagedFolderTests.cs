@@ -24,6 +24,15 @@ public class StagedFolderTests : IDisposable
     }
 
     [Fact]
+    public void PathsInsideTheWorkFolderMapToTheirFinalPlace()
+    {
+        var target = Path.Combine(_root, "run");
+        using var staged = new StagedFolder(target);
+        Assert.Equal(Path.Combine(target, "runs", "a.dat"), staged.FinalPathOf(Path.Combine(staged.WorkPath, "runs", "a.dat")));
+        Assert.Equal("/elsewhere/b.dat", staged.FinalPathOf("/elsewhere/b.dat"));
+    }
+
+    [Fact]
     public void AFailedRunKeepsThePreviousResultsUntouched()
     {
         var target = Path.Combine(_root, "run");
