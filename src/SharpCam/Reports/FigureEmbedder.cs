@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using OpenCvSharp;
 
 namespace SharpCam.Reports;
@@ -11,25 +12,38 @@ internal sealed record EmbeddedFigure(string Path, string? ThumbnailUri, string?
     public bool Ok => Problem is null;
 }
 
+/// <summary>A figure of the run folder, to be shown with a thumbnail that fits MaxWidth × MaxHeight.</summary>
+internal sealed record FigureRequest(string Path, int MaxWidth, int MaxHeight);
+
 /// <summary>
 /// Reads figures of a run folder and turns them into data: URIs. A missing or unreadable figure is not fatal: it
 /// becomes a placeholder and a warning, so one lost PNG does not cost the whole report.
 /// </summary>
-internal sealed class FigureEmbedder(string runDir, ICollection<string> warnings)
+internal sealed class FigureEmbedder(string runDir)
 {
-    private readonly Dictionary<(string, int, int), EmbeddedFigure> _cache = new();
+    private readonly ConcurrentDictionary<FigureRequest, EmbeddedFigure> _ready = new();
 
-    /// <summary>Embeds <paramref name="relativePath"/> with a thumbnail that fits maxWidth × maxHeight (never enlarged).</summary>
-    public EmbeddedFigure Embed(string relativePath, int maxWidth, int maxHeight)
+    /// <summary>
+    /// Loads every figure on all cores (decoding and thumbnails are nearly all of a report's time); returns the
+    /// problems as warnings, in request order.
+    /// </summary>
+    public IReadOnlyList<string> Prepare(IReadOnlyList<FigureRequest> requests, Action loaded)
     {
-        if (_cache.TryGetValue((relativePath, maxWidth, maxHeight), out var cached)) return cached;
-        var figure = Load(relativePath, maxWidth, maxHeight);
-        if (!figure.Ok) warnings.Add($"{relativePath}: {figure.Problem}; a placeholder is shown instead.");
-        return _cache[(relativePath, maxWidth, maxHeight)] = figure;
+        var distinct = requests.Distinct().ToList();
+        Parallel.ForEach(distinct, request =>
+        {
+            _ready[request] = Load(request);
+            loaded();
+        });
+        return distinct.Select(r => _ready[r]).Where(f => !f.Ok).Select(f => $"{f.Path}: {f.Problem}; a placeholder is shown instead.").ToList();
     }
 
-    private EmbeddedFigure Load(string relativePath, int maxWidth, int maxHeight)
+    /// <summary>The figure, handed over once: the prepared copy is released, so a thousand full-size images are not held twice.</summary>
+    public EmbeddedFigure Take(FigureRequest request) => _ready.TryRemove(request, out var figure) ? figure : Load(request);
+
+    private EmbeddedFigure Load(FigureRequest request)
     {
+        var (relativePath, maxWidth, maxHeight) = request;
         var path = System.IO.Path.Combine(runDir, relativePath);
         if (!File.Exists(path)) return Failed(relativePath, "figure file not found");
         var bytes = File.ReadAllBytes(path);
