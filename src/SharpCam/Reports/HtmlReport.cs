@@ -67,7 +67,7 @@ public static class HtmlReport
         return sections;
     }
 
-    /// <summary>Every figure the page shows, in page order (so warnings come in that order too).</summary>
+    /// <summary>Every figure the page shows, once each, in page order (so warnings come in that order too).</summary>
     private static List<FigureRequest> FigureRequests(ReportContext context)
     {
         var m = context.Manifest;
@@ -77,7 +77,7 @@ public static class HtmlReport
         if (m.Kind == RunKind.Explain)
             requests.AddRange(m.Items.Select(i => GallerySection.FigureOf(i, failures: false)).OfType<string>().Select(ReportContext.Thumbnail));
         if (m.Sanity?.Figure is { } sanity) requests.Add(ReportContext.Preview(sanity));
-        return requests;
+        return requests.Distinct().ToList();
     }
 
     /// <summary>Writes the page section by section, so a thousand embedded figures are never one string in memory.</summary>

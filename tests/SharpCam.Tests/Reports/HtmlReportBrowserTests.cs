@@ -17,7 +17,8 @@ public sealed class ChromiumFactAttribute : FactAttribute
 }
 
 /// <summary>The report opened from file:// in real headless Chromium: no errors, filtering, paging, the viewer.</summary>
-public class HtmlReportBrowserTests(ReportRunsFixture runs, ITestOutputHelper output) : IClassFixture<ReportRunsFixture>
+[Collection(ReportRunsFixture.Collection)]
+public class HtmlReportBrowserTests(ReportRunsFixture runs, ITestOutputHelper output)
 {
     private const string Visible = ":not([hidden])";
 

@@ -7,7 +7,8 @@ using Spectre.Console.Cli;
 namespace SharpCam.Tests.Reports;
 
 /// <summary>`sharpcam report RUN_DIR [--out FILE]` through Spectre.Console.Cli, as the executable wires it.</summary>
-public class ReportCommandTests(ReportRunsFixture runs) : IClassFixture<ReportRunsFixture>
+[Collection(ReportRunsFixture.Collection)]
+public class ReportCommandTests(ReportRunsFixture runs)
 {
     private static int Run(params string[] args)
     {
