@@ -57,6 +57,7 @@ public class HtmlReportBrowserTests(ReportRunsFixture runs, ITestOutputHelper ou
         await browser.ClickAsync($"{failures} .card button.zoom");
         Assert.True(await browser.EvaluateAsync<bool>("document.getElementById('viewer').open"));
         Assert.Equal(672, await browser.EvaluateAsync<int>("(i => i.decode().then(() => i.naturalWidth))(document.querySelector('#viewer img'))"));
+        await SaveScreenshot(browser, "report-viewer.png");
 
         Assert.Empty(browser.Errors);
         output.WriteLine($"done in {clock.ElapsedMilliseconds} ms");
