@@ -19,10 +19,17 @@ public static class GallerySection
     internal static void AppendExplained(StringBuilder html, ReportContext context) =>
         Append(html, context, ExplainedId, "Explained images", context.Manifest.Items, failures: false);
 
-    /// <summary>The failure gallery, sorted by confidence, highest first (items without one last, in manifest order).</summary>
     internal static void AppendFailures(StringBuilder html, ReportContext context) =>
-        Append(html, context, FailuresId, "Most confident mistakes",
-            context.FailureItems.OrderByDescending(i => i.Confidence ?? double.NegativeInfinity).ToList(), failures: true);
+        Append(html, context, FailuresId, "Most confident mistakes", ByConfidence(context.FailureItems), failures: true);
+
+    /// <summary>Most confident first; items without a confidence last, in manifest order (the sort is stable).</summary>
+    internal static IReadOnlyList<ManifestItem> ByConfidence(IEnumerable<ManifestItem> items) =>
+        items.OrderByDescending(i => i.Confidence ?? double.NegativeInfinity).ToList();
+
+    /// <summary>The figure a card shows: failures prefer the image | predicted | true comparison, explained images the panels.</summary>
+    internal static string? FigureOf(ManifestItem item, bool failures) => failures
+        ? item.Figures?.Compare ?? item.Figures?.Panels ?? item.Figures?.Heatmap
+        : item.Figures?.Panels ?? item.Figures?.Heatmap ?? item.Figures?.Compare;
 
     private static void Append(StringBuilder html, ReportContext context, string id, string title, IReadOnlyList<ManifestItem> items, bool failures)
     {
@@ -68,19 +75,21 @@ public static class GallerySection
 
     private static void AppendItemFigure(StringBuilder html, ReportContext context, ManifestItem item, bool failures)
     {
-        var figures = item.Figures;
-        var path = failures
-            ? figures?.Compare ?? figures?.Panels ?? figures?.Heatmap
-            : figures?.Panels ?? figures?.Heatmap ?? figures?.Compare;
+        var path = FigureOf(item, failures);
         if (path is null)
         {
             html.Append($"<div class=\"placeholder\" role=\"img\" aria-label=\"No figure for {E(item.Id)}\">no figure in the manifest</div>");
             return;
         }
-        var alt = path == figures!.Compare
+        var compare = path == item.Figures!.Compare;
+        var alt = compare
             ? $"{item.Id}: image, map for predicted {context.PredictedName(item)}, map for true {context.TrueName(item)}"
             : $"{item.Id}: image, heatmap and overlay for {item.Target ?? context.PredictedName(item)}";
-        context.AppendFigure(html, path, alt);
+        html.Append("<div class=\"fig\">");
+        context.AppendFigure(html, ReportContext.Thumbnail(path), alt);
+        // The alt text already says what the three panels are; the legend is for the eye only.
+        if (compare) html.Append("<p class=\"legend\" aria-hidden=\"true\"><span>image</span><span>map: predicted</span><span>map: true</span></p>");
+        html.Append("</div>");
     }
 
     private static void AppendExplainedCaption(StringBuilder html, ReportContext context, ManifestItem item, bool wrong)

@@ -29,50 +29,64 @@ public static class HtmlReport
     {
         var manifest = RunManifest.Load(runDir);
         var path = Path.GetFullPath(outputPath ?? Path.Combine(runDir, DefaultFileName));
-        var warnings = new List<string>();
-        var total = FigureReferences(manifest);
+        var figures = new FigureEmbedder(runDir);
+        var context = new ReportContext(manifest, figures, []);
+        var sections = Sections(context);
+
+        // All figures first (in parallel): then every warning is known before the top of the page is written.
+        var requests = FigureRequests(context);
         var done = 0;
-        progress?.Report(new ProgressUpdate("report", 0, total));
-        var context = new ReportContext(manifest, new FigureEmbedder(runDir, warnings), warnings,
-            figure => progress?.Report(new ProgressUpdate("report", ++done, total, figure)));
-
-        var html = Page(context, Body(context));
-        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(html)));
-        return new ReportResult(path, warnings);
-    }
-
-    private static int FigureReferences(RunManifest m) =>
-        (m.Figures?.Grid is null ? 0 : 1) + (m.Sanity?.Figure is null ? 0 : 1) +
-        m.Items.Concat(m.Kind == RunKind.Failures ? [] : m.Failures?.Items ?? []).Count(i => i.Figures is { Heatmap: not null } or { Panels: not null } or { Compare: not null });
-
-    /// <summary>The sections in reading order, and the navigation entries of those present.</summary>
-    private static (string Html, List<(string Id, string Title)> Nav) Body(ReportContext context)
-    {
-        var html = new StringBuilder();
-        var nav = new List<(string, string)>();
-        void Add(string id, string title, Action<StringBuilder, ReportContext> append)
+        var gate = new object();
+        progress?.Report(new ProgressUpdate("report", 0, requests.Count));
+        context.Warnings.InsertRange(0, figures.Prepare(requests, () =>
         {
-            nav.Add((id, title));
-            append(html, context);
-        }
+            lock (gate) progress?.Report(new ProgressUpdate("report", ++done, requests.Count));
+        }));
 
-        Add(SummarySection.Id, "Model and data", SummarySection.Append);
-        if (EvaluationSection.Applies(context)) Add(EvaluationSection.Id, "Accuracy", EvaluationSection.Append);
-        if (ConfusionMatrix.For(context) is { } matrix) Add(ConfusionSection.Id, "Confusions", (h, c) => ConfusionSection.Append(h, c, matrix));
-        if (context.FailureItems.Count > 0) Add(GallerySection.FailuresId, "Mistakes", GallerySection.AppendFailures);
-        if (context.Manifest.Kind == RunKind.Explain && context.Manifest.Items.Count > 0)
-            Add(GallerySection.ExplainedId, "Explained images", GallerySection.AppendExplained);
-        if (MetricsSection.Applies(context)) Add(MetricsSection.Id, "Metrics", MetricsSection.Append);
-        if (SanitySection.Applies(context)) Add(SanitySection.Id, "Sanity check", SanitySection.Append);
-        return (html.ToString(), nav);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            WritePage(writer, context, sections);
+        });
+        return new ReportResult(path, context.Warnings);
     }
 
-    private static string Page(ReportContext context, (string Html, List<(string Id, string Title)> Nav) body)
+    private sealed record Section(string Id, string Title, Action<StringBuilder, ReportContext> Append);
+
+    /// <summary>The sections this run has, in reading order.</summary>
+    private static List<Section> Sections(ReportContext context)
+    {
+        var m = context.Manifest;
+        var sections = new List<Section> { new(SummarySection.Id, "Model and data", SummarySection.Append) };
+        if (EvaluationSection.Applies(context)) sections.Add(new(EvaluationSection.Id, "Accuracy", EvaluationSection.Append));
+        if (ConfusionMatrix.For(context) is { } matrix) sections.Add(new(ConfusionSection.Id, "Confusions", (h, c) => ConfusionSection.Append(h, c, matrix)));
+        if (context.FailureItems.Count > 0) sections.Add(new(GallerySection.FailuresId, "Mistakes", GallerySection.AppendFailures));
+        if (m.Kind == RunKind.Explain && m.Items.Count > 0) sections.Add(new(GallerySection.ExplainedId, "Explained images", GallerySection.AppendExplained));
+        if (MetricsSection.Applies(context)) sections.Add(new(MetricsSection.Id, "Metrics", MetricsSection.Append));
+        if (SanitySection.Applies(context)) sections.Add(new(SanitySection.Id, "Sanity check", SanitySection.Append));
+        return sections;
+    }
+
+    /// <summary>Every figure the page shows, once each, in page order (so warnings come in that order too).</summary>
+    private static List<FigureRequest> FigureRequests(ReportContext context)
+    {
+        var m = context.Manifest;
+        var requests = new List<FigureRequest>();
+        if (m.Figures?.Grid is { } grid) requests.Add(ReportContext.Preview(grid));
+        requests.AddRange(GallerySection.ByConfidence(context.FailureItems).Select(i => GallerySection.FigureOf(i, failures: true)).OfType<string>().Select(ReportContext.Thumbnail));
+        if (m.Kind == RunKind.Explain)
+            requests.AddRange(m.Items.Select(i => GallerySection.FigureOf(i, failures: false)).OfType<string>().Select(ReportContext.Thumbnail));
+        if (m.Sanity?.Figure is { } sanity) requests.Add(ReportContext.Preview(sanity));
+        return requests.Distinct().ToList();
+    }
+
+    /// <summary>Writes the page section by section, so a thousand embedded figures are never one string in memory.</summary>
+    private static void WritePage(TextWriter writer, ReportContext context, List<Section> sections)
     {
         var m = context.Manifest;
         var title = $"SharpCam {(m.Kind == RunKind.Failures ? "failures" : "explanations")}: {m.Method ?? "CAM"} on {m.Model.Architecture}";
-        var page = new StringBuilder(body.Html.Length + 16_384);
-        page.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        var html = new StringBuilder(16_384);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             // Only the inline style and script below (by hash) and data: images: no request can leave the page,
             // and markup injected through a manifest string could not run even if escaping ever failed.
@@ -81,20 +95,25 @@ public static class HtmlReport
             .Append($"<style>{ReportStyles.Source}</style></head><body>")
             .Append($"<header><h1>{E(title)}</h1><p class=\"sub\">{E(Subtitle(m))}</p></header>")
             .Append("<nav aria-label=\"Sections\"><ul>");
-        if (context.Warnings.Count > 0) page.Append($"<li><a href=\"#warnings\">Warnings ({context.Warnings.Count})</a></li>");
-        foreach (var (id, name) in body.Nav) page.Append($"<li><a href=\"#{id}\">{E(name)}</a></li>");
-        page.Append("</ul></nav><main>");
+        if (context.Warnings.Count > 0) html.Append($"<li><a href=\"#warnings\">Warnings ({context.Warnings.Count})</a></li>");
+        foreach (var section in sections) html.Append($"<li><a href=\"#{section.Id}\">{E(section.Title)}</a></li>");
+        html.Append("</ul></nav><main>");
         if (context.Warnings.Count > 0)
         {
-            page.Append($"<section id=\"warnings\" class=\"warnings\" aria-labelledby=\"warnings-h\"><h2 id=\"warnings-h\">{context.Warnings.Count} warning{(context.Warnings.Count == 1 ? "" : "s")}</h2><ul>");
-            foreach (var warning in context.Warnings) page.Append($"<li>{E(warning)}</li>");
-            page.Append("</ul></section>");
+            html.Append($"<section id=\"warnings\" class=\"warnings\" aria-labelledby=\"warnings-h\"><h2 id=\"warnings-h\">{context.Warnings.Count} warning{(context.Warnings.Count == 1 ? "" : "s")}</h2><ul>");
+            foreach (var warning in context.Warnings) html.Append($"<li>{E(warning)}</li>");
+            html.Append("</ul></section>");
         }
-        page.Append(body.Html)
-            .Append("</main><footer>Self-contained report written by SharpCam; it needs no network.</footer>")
+        foreach (var section in sections)
+        {
+            writer.Write(html);
+            html.Clear();
+            section.Append(html, context);
+        }
+        html.Append("</main><footer>Self-contained report written by SharpCam; it needs no network.</footer>")
             .Append("<dialog id=\"viewer\" aria-labelledby=\"viewer-caption\"><form method=\"dialog\"><button class=\"close\" aria-label=\"Close\">×</button></form><img alt=\"\"><p id=\"viewer-caption\"></p></dialog>")
             .Append($"<script>{ReportScript.Source}</script></body></html>\n");
-        return page.ToString();
+        writer.Write(html);
     }
 
     private static string Subtitle(RunManifest m) =>

@@ -5,7 +5,7 @@ using static SharpCam.Reports.HtmlText;
 namespace SharpCam.Reports;
 
 /// <summary>What every section of the report needs: the manifest, class names, figures and the warning list.</summary>
-internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures, List<string> warnings, Action<string> figureDone)
+internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures, List<string> warnings)
 {
     /// <summary>Gallery thumbnails fit this box (CSS pixels at 1×).</summary>
     public const int ThumbWidth = 360, ThumbHeight = 240;
@@ -37,14 +37,16 @@ internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures
     public string TrueName(ManifestItem item) => item.TrueName ?? ClassName(item.TrueLabel);
     public string PredictedName(ManifestItem item) => item.PredictedName ?? ClassName(item.PredictedLabel);
 
+    public static FigureRequest Thumbnail(string path) => new(path, ThumbWidth, ThumbHeight);
+    public static FigureRequest Preview(string path) => new(path, PreviewWidth, PreviewHeight);
+
     /// <summary>A clickable thumbnail of a figure (full size in the viewer), or a placeholder naming the missing file.</summary>
-    public void AppendFigure(StringBuilder html, string relativePath, string alt, int maxWidth = ThumbWidth, int maxHeight = ThumbHeight)
+    public void AppendFigure(StringBuilder html, FigureRequest request, string alt)
     {
-        var figure = figures.Embed(relativePath, maxWidth, maxHeight);
-        figureDone(relativePath);
+        var figure = figures.Take(request);
         if (!figure.Ok)
         {
-            html.Append($"<div class=\"placeholder\" role=\"img\" aria-label=\"{E(alt)} (missing)\">{E(figure.Problem)}:<br><code>{E(relativePath)}</code></div>");
+            html.Append($"<div class=\"placeholder\" role=\"img\" aria-label=\"{E(alt)} (missing)\">{E(figure.Problem)}:<br><code>{E(figure.Path)}</code></div>");
             return;
         }
         var full = figure.FullUri == figure.ThumbnailUri ? "" : $" data-full=\"{figure.FullUri}\"";

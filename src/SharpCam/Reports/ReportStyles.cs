@@ -60,6 +60,8 @@ a.cell { font-weight: 600; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px; background: var(--panel); }
 .card.wrong { border-color: rgba(var(--warm), .55); }
 .card[hidden] { display: none; }
+.fig { width: fit-content; max-width: 100%; margin: 0 auto; }
+.legend { display: grid; grid-template-columns: repeat(3, 1fr); margin: 2px 0 0; text-align: center; font-size: .8rem; color: var(--muted); }
 .zoom { display: block; width: 100%; padding: 0; border: 0; background: none; cursor: zoom-in; }
 .zoom img { display: block; max-width: 100%; height: auto; margin: 0 auto; border-radius: 4px; }
 .wide .zoom img { max-width: min(100%, 720px); margin: 0; }

@@ -37,7 +37,7 @@ public static class SanitySection
         if (sanity.Figure is { } figure)
         {
             html.Append("<figure class=\"wide\">");
-            context.AppendFigure(html, figure, "Sanity check: correlation against randomisation step", ReportContext.PreviewWidth, ReportContext.PreviewHeight);
+            context.AppendFigure(html, ReportContext.Preview(figure), "Sanity check: correlation against randomisation step");
             html.Append("<figcaption>Correlation with the trained model's maps at each randomisation step.</figcaption></figure>");
         }
         foreach (var method in sanity.Methods.Where(StaysHigh))

@@ -30,7 +30,7 @@ public static class SummarySection
         if (m.Figures?.Grid is { } grid)
         {
             html.Append("<figure class=\"wide\">");
-            context.AppendFigure(html, grid, "Grid of the explained inputs", ReportContext.PreviewWidth, ReportContext.PreviewHeight);
+            context.AppendFigure(html, ReportContext.Preview(grid), "Grid of the explained inputs");
             html.Append("<figcaption>The explained inputs.</figcaption></figure>");
         }
         html.Append("</section>");

@@ -8,7 +8,8 @@ using SharpCam.Tests.Support;
 namespace SharpCam.Tests.Reports;
 
 /// <summary>The HTML of real run folders (Fashion-MNIST LeNet, pytorch-grad-cam maps), parsed as a browser would.</summary>
-public class HtmlReportTests(ReportRunsFixture runs) : IClassFixture<ReportRunsFixture>
+[Collection(ReportRunsFixture.Collection)]
+public class HtmlReportTests(ReportRunsFixture runs)
 {
     private const string PngPrefix = "data:image/png;base64,";
 
@@ -172,7 +173,7 @@ public class HtmlReportTests(ReportRunsFixture runs) : IClassFixture<ReportRunsF
         Assert.DoesNotContain("<img src=x", html);
         var doc = Parse(result.Path);
         Assert.Single(doc.QuerySelectorAll("script"));
-        Assert.Empty(doc.All.SelectMany(e => e.Attributes).Where(a => a.Name.StartsWith("on")));
+        Assert.DoesNotContain(doc.All.SelectMany(e => e.Attributes), a => a.Name.StartsWith("on"));
         Assert.All(doc.QuerySelectorAll("img[src]"), img => Assert.StartsWith(PngPrefix, img.GetAttribute("src")));
         // The text survives intact as text: in the title, the filters, the cards, the warning about the figure path.
         Assert.Contains(hostile, doc.Title);

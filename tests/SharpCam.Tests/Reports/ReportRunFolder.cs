@@ -250,18 +250,18 @@ public static class ReportRunFolder
         Save(dir, "figures/grid.png", big);
     }
 
-    /// <summary>Correlation (y, −0.2…1) against step (x), one polyline per method, drawn with OpenCV's own font.</summary>
+    /// <summary>Correlation (y, −0.5…1) against step (x), one polyline per method, drawn with OpenCV's own font.</summary>
     private static void WriteSanityPlot(string dir, List<SanityStep>[] methods)
     {
-        const int w = 640, h = 360, left = 60, right = 20, top = 20, bottom = 50;
+        const int w = 640, h = 360, left = 60, right = 40, top = 20, bottom = 50;
         using var plot = new Mat(h, w, MatType.CV_8UC3, Scalar.White);
         Point At(int step, double r) => new(left + step * (w - left - right) / (RandomisedLayers.Length - 1),
-                                            top + (int)((1 - (r + 0.2) / 1.2) * (h - top - bottom)));
-        Cv2.Line(plot, At(0, -0.2), At(RandomisedLayers.Length - 1, -0.2), Scalar.Black);
-        Cv2.Line(plot, At(0, -0.2), At(0, 1), Scalar.Black);
+                                            top + (int)((1 - (r + 0.5) / 1.5) * (h - top - bottom)));
+        Cv2.Line(plot, At(0, -0.5), At(RandomisedLayers.Length - 1, -0.5), Scalar.Black);
+        Cv2.Line(plot, At(0, -0.5), At(0, 1), Scalar.Black);
         for (int s = 0; s < RandomisedLayers.Length; s++)
-            Cv2.PutText(plot, RandomisedLayers[s], At(s, -0.2) + new Point(-18, 20), HersheyFonts.HersheySimplex, 0.45, Scalar.Black);
-        foreach (var r in new[] { 0.0, 0.5, 1.0 })
+            Cv2.PutText(plot, RandomisedLayers[s], At(s, -0.5) + new Point(-18, 20), HersheyFonts.HersheySimplex, 0.45, Scalar.Black);
+        foreach (var r in new[] { -0.5, 0.0, 0.5, 1.0 })
             Cv2.PutText(plot, r.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), At(0, r) + new Point(-40, 5), HersheyFonts.HersheySimplex, 0.45, Scalar.Black);
         var colours = new[] { new Scalar(139, 95, 31), new Scalar(30, 38, 179) };
         for (int m = 0; m < methods.Length; m++)

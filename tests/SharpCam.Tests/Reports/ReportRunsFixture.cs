@@ -4,9 +4,11 @@ using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Reports;
 
-/// <summary>The two real run folders, built once per test class (about a second) in a temporary folder.</summary>
+/// <summary>The two real run folders, built once for all report tests (about a second) in a temporary folder.</summary>
 public sealed class ReportRunsFixture : IDisposable
 {
+    public const string Collection = "report runs";
+
     private readonly string? _root;
 
     public ReportRunsFixture()
@@ -48,3 +50,6 @@ public sealed class ReportRunsFixture : IDisposable
         if (_root is not null) Directory.Delete(_root, recursive: true);
     }
 }
+
+[CollectionDefinition(ReportRunsFixture.Collection)]
+public sealed class ReportRunsCollection : ICollectionFixture<ReportRunsFixture>;

@@ -1,0 +1,47 @@
+using SharpCam.Cli.Commands;
+using SharpCam.Cli.Console;
+using SharpCam.Reports;
+using SharpCam.Tests.Support;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Tests.Reports;
+
+/// <summary>`sharpcam report RUN_DIR [--out FILE]` through Spectre.Console.Cli, as the executable wires it.</summary>
+[Collection(ReportRunsFixture.Collection)]
+public class ReportCommandTests(ReportRunsFixture runs)
+{
+    private static int Run(params string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetExceptionHandler(ErrorReporter.Report);
+            config.AddCommand<ReportCommand>("report");
+        });
+        return app.Run(args);
+    }
+
+    [SharedDataFact]
+    public void WritesTheReportWhereAsked()
+    {
+        var dir = runs.Copy(runs.FailuresDir, "cli");
+        Assert.Equal(0, Run("report", dir));
+        Assert.True(File.Exists(Path.Combine(dir, HtmlReport.DefaultFileName)));
+
+        var elsewhere = Path.Combine(dir, "out", "mistakes.html");
+        Assert.Equal(0, Run("report", dir, "--out", elsewhere));
+        Assert.Contains("Most confident mistakes", File.ReadAllText(elsewhere));
+    }
+
+    [Fact]
+    public void AFolderWithoutManifestFailsWithExitCode1()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpcam-cli-").FullName;
+        try
+        {
+            Assert.Equal(1, Run("report", dir));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
