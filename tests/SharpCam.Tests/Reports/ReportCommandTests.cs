@@ -1,8 +1,6 @@
-using SharpCam.Cli.Commands;
-using SharpCam.Cli.Console;
+using SharpCam.Cli;
 using SharpCam.Reports;
 using SharpCam.Tests.Support;
-using Spectre.Console.Cli;
 
 namespace SharpCam.Tests.Reports;
 
@@ -10,16 +8,7 @@ namespace SharpCam.Tests.Reports;
 [Collection(ReportRunsFixture.Collection)]
 public class ReportCommandTests(ReportRunsFixture runs)
 {
-    private static int Run(params string[] args)
-    {
-        var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.SetExceptionHandler(ErrorReporter.Report);
-            config.AddCommand<ReportCommand>("report");
-        });
-        return app.Run(args);
-    }
+    private static int Run(params string[] args) => CliApp.Create().Run(args);
 
     [SharedDataFact]
     public void WritesTheReportWhereAsked()

@@ -1,0 +1,39 @@
+using SharpCam.Cli;
+using Spectre.Console;
+
+namespace SharpCam.Tests.Cli;
+
+/// <summary>
+/// Runs `sharpcam` in-process exactly as the executable is wired (CliApp), capturing what it prints. CLI tests share
+/// the process-wide console, so they run one at a time (the "cli" collection).
+/// </summary>
+public static class CliRunner
+{
+    public const string Collection = "cli";
+
+    public static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var (console, stdout) = (AnsiConsole.Console, System.Console.Out);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        AnsiConsole.Console.Profile.Width = 200;
+        System.Console.SetOut(writer);
+        try
+        {
+            var code = CliApp.Create().Run(args);
+            return (code, writer.ToString());
+        }
+        finally
+        {
+            AnsiConsole.Console = console;
+            System.Console.SetOut(stdout);
+        }
+    }
+}
+
+[CollectionDefinition(CliRunner.Collection, DisableParallelization = true)]
+public sealed class CliCollection : ICollectionFixture<TrainedTinyModel>;

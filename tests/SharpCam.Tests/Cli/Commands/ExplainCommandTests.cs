@@ -1,0 +1,54 @@
+using SharpCam.Explanation;
+using SharpCam.IO;
+
+namespace SharpCam.Tests.Cli.Commands;
+
+[Collection(CliRunner.Collection)]
+public class ExplainCommandTests(TrainedTinyModel trained)
+{
+    [Fact]
+    public void WritesMapsFiguresAndAManifestForTheChosenDigits()
+    {
+        var outDir = trained.Data.NewOutputPath("explain");
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--indices", "0-3,7", "--class", "true", "--out", outDir);
+        Assert.Equal(0, code);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal(new[] { "test-0000", "test-0001", "test-0002", "test-0003", "test-0007" }, manifest.Items.Select(i => i.Id));
+        Assert.Equal("conv.4", manifest.Layer);
+        foreach (var item in manifest.Items)
+        {
+            Assert.Equal(item.TrueLabel, item.TargetClass);                         // --class true
+            Assert.Equal(10, item.Probabilities!.Count);
+            Assert.Equal(1.0, item.Probabilities.Sum(), 5);
+            using var map = Npy.Load(Path.Combine(outDir, item.Map!));
+            Assert.Equal(new long[] { 8, 8 }, map.shape);                           // feature resolution of conv.4
+            Assert.InRange(map.max().item<float>(), 0f, 1f);
+            Assert.True(File.Exists(Path.Combine(outDir, item.Figures!.Heatmap!)));
+            Assert.True(File.Exists(Path.Combine(outDir, item.Figures.Panels!)));
+        }
+        Assert.Contains("test-0007", output);
+    }
+
+    [Fact]
+    public void AnUnknownLayerListsTheLayersAndWritesNothing()
+    {
+        var outDir = trained.Data.NewOutputPath("explain-bad-layer");
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--layer", "conv.9", "--out", outDir);
+        Assert.Equal(1, code);
+        Assert.Contains("no layer named 'conv.9'", output);
+        Assert.Contains("conv.4", output);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(outDir)!, ".explain-bad-layer*"));
+    }
+
+    [Fact]
+    public void IndicesOutsideTheTestSetAreRejected()
+    {
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--indices", "100-200", "--out", trained.Data.NewOutputPath("explain-bad-indices"));
+        Assert.Equal(1, code);
+        Assert.Contains("outside the data set", output);
+    }
+}
