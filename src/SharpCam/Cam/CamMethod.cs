@@ -9,7 +9,7 @@ namespace SharpCam.Cam;
 /// The one base of every CAM method. It owns the pipeline that all of them share:
 /// forward (and backward) with hooks on the target layers → per layer, a method-specific [N, C, h, w] tensor of
 /// channel contributions → channel sum (or first principal component) → ReLU → normalise → upsample to the input
-/// (bilinear) → mean over layers → ReLU → normalise. A method only says how its contributions come from the
+/// (bilinear) → mean over layers (renormalised only in pytorch-grad-cam's MinMax mode). A method only says how its contributions come from the
 /// recorded activations and gradients (<see cref="ChannelContributions"/>).
 /// </summary>
 public abstract class CamMethod
@@ -91,8 +91,18 @@ public abstract class CamMethod
             normalised[capture.Name] = layerMap;
             upsampled.Add(Upsample(layerMap, size));
         }
-        var maps = MapNormalizer.Normalize(stack(upsampled, 1).relu().mean(new long[] { 1 }), Options.Normalization);
+        var maps = FuseLayers(upsampled);
         return new PassResult(logits, targets, maps, normalised, raw);
+    }
+
+    /// <summary>
+    /// The mean of the per-layer maps. pytorch-grad-cam (MinMax) clamps and renormalises it; the notebook
+    /// (DivideByMax) normalises only at feature resolution and leaves the upsampled map as bilinear gives it.
+    /// </summary>
+    private Tensor FuseLayers(List<Tensor> upsampled)
+    {
+        var mean = stack(upsampled, 1).relu().mean(new long[] { 1 });
+        return Options.Normalization == MapNormalization.MinMax ? MapNormalizer.Normalize(mean, MapNormalization.MinMax) : mean;
     }
 
     /// <summary>pytorch-grad-cam's aug_smooth: the mean of the maps of 6 flip × brightness variants, each undone, not renormalised.</summary>
