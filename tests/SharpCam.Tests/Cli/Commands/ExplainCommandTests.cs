@@ -52,3 +52,24 @@ public class ExplainCommandTests(TrainedTinyModel trained)
         Assert.Contains("outside the data set", output);
     }
 }
+
+[Collection(CliRunner.Collection)]
+public class LightningCheckpointCliTests(TrainedTinyModel trained)
+{
+    /// <summary>The notebook saves PyTorch Lightning checkpoints; one shaped like them must test and explain.</summary>
+    [Theory]
+    [InlineData("lenet.ckpt")]
+    [InlineData("lenet_prefixed.ckpt")]
+    public void ALightningCheckpointTestsAndExplains(string file)
+    {
+        var checkpoint = Support.RepoPaths.Fixture(Path.Combine("checkpoints", file));
+        var (code, output) = CliRunner.Run("test", "--checkpoint", checkpoint, "--data", trained.Data.Folder, "--json");
+        Assert.Equal(0, code);
+        Assert.Contains($"\"n\":{TinyMnist.TestCount}", output);
+
+        var outDir = trained.Data.NewOutputPath("explain-" + file);
+        (code, output) = CliRunner.Run("explain", "--checkpoint", checkpoint, "--data", trained.Data.Folder, "--indices", "0-1", "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Equal(2, SharpCam.Explanation.RunManifest.Load(outDir).Items.Count);
+    }
+}
