@@ -1,0 +1,73 @@
+using SharpCam.Metrics;
+using SharpCam.Targets;
+using SharpCam.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SharpCam.Tests.Metrics;
+
+/// <summary>
+/// Deletion/insertion against deletion_insertion.npz: torch-cam's DeletionInsertionMetric algorithm in plain torch on
+/// set A's LeNet, images and GradCAM_pred maps (see make_metric_references.py).
+/// </summary>
+public class DeletionInsertionMetricTests
+{
+    // Curve points are LeNet logits (|x| ≤ 15) from our float32 forward vs PyTorch's: ~1e-5 apart; the areas average them.
+    private const double ScoreTolerance = 1e-4;
+
+    public static TheoryData<string, int, bool, bool> Cases => new()
+    {
+        { "zeros_steps20", 20, false, false },
+        { "zeros_steps30", 30, false, false },   // 784 = 29·27 + 1: the last interval holds one pixel
+        { "blur_steps20", 20, true, false },
+        { "zeros_steps20_softmax", 20, false, true },
+    };
+
+    [SharedDataTheory]
+    [MemberData(nameof(Cases))]
+    public void CurvesAndAreasMatchTheTorchCamAlgorithm(string name, int steps, bool blur, bool probabilities)
+    {
+        using var scope = NewDisposeScope();
+        var cams = LeNetFixture.Cams();
+        var expected = MetricsFixture.Reference("deletion_insertion.npz");
+        using var model = LeNetFixture.Model();
+        var targets = cams["pred"].data<long>()
+            .Select(c => probabilities ? (ICamTarget)new ClassProbabilityTarget((int)c) : new ClassLogitTarget((int)c)).ToList();
+        var metric = new DeletionInsertionMetric(steps, blur ? DeletionInsertionBaselines.GaussianBlur() : null, batchSize: 50);
+        var reports = new List<ProgressUpdate>();
+        var result = metric.Evaluate(model, cams["images"], cams["GradCAM_pred"], targets, new Collect(reports));
+
+        Assert.Equal(MetricsFixture.Floats(expected[$"{name}_fractions"]), result.Fractions);
+        TensorAssert.Close(expected[$"{name}_deletion"], tensor(result.Deletion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), ScoreTolerance, "deletion");
+        TensorAssert.Close(expected[$"{name}_insertion"], tensor(result.Insertion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), ScoreTolerance, "insertion");
+        TensorAssert.Close(expected[$"{name}_deletion_auc"], tensor(result.DeletionAuc), ScoreTolerance, "deletion AUC");
+        TensorAssert.Close(expected[$"{name}_insertion_auc"], tensor(result.InsertionAuc), ScoreTolerance, "insertion AUC");
+        Assert.Equal(reports[^1].Total, reports[^1].Done);
+    }
+
+    [SharedDataFact]
+    public void BlurBaselineIsTorchvisionsGaussianBlur()
+    {
+        using var scope = NewDisposeScope();
+        var images = LeNetFixture.Cams()["images"];
+        // Two separable float32 convolutions of 11 taps: float32 rounding only.
+        TensorAssert.Close(MetricsFixture.Reference("deletion_insertion.npz")["blurred"], DeletionInsertionBaselines.GaussianBlur(11, 5)(images), 1e-6, "blurred");
+    }
+
+    [SharedDataFact]
+    public void RejectsBaselinesThatDoNotFitTheInput()
+    {
+        using var scope = NewDisposeScope();
+        var cams = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        var metric = new DeletionInsertionMetric(baseline: input => zeros(3, 5, 5));
+        var error = Assert.Throws<ArgumentException>(() => metric.Evaluate(model, cams["images"], cams["GradCAM_pred"], MetricsFixture.PredictedTargets(cams)));
+        Assert.Contains("does not broadcast", error.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeletionInsertionMetric(steps: 0));
+        Assert.Throws<ArgumentException>(() => DeletionInsertionBaselines.GaussianBlur(4, 1));
+    }
+
+    private sealed class Collect(List<ProgressUpdate> reports) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => reports.Add(value);
+    }
+}

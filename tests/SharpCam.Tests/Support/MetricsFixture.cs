@@ -1,0 +1,36 @@
+using SharpCam.IO;
+using SharpCam.Targets;
+using static TorchSharp.torch;
+
+namespace SharpCam.Tests.Support;
+
+/// <summary>
+/// pytorch-grad-cam's set C (metrics of set A's GradCAM_pred maps, shared fixtures README "Set C") and the committed
+/// references of tests/fixtures/metrics (made by make_metric_references.py).
+/// </summary>
+public static class MetricsFixture
+{
+    public static Dictionary<string, Tensor> Metrics() => Npy.LoadArchive(SharedData.PathOf("fixtures/lenet-fmnist/metrics.npz"));
+
+    /// <summary>pytorch-grad-cam's set B: a random-init ResNet-18's 2 inputs (3×224×224) and their maps.</summary>
+    public static Dictionary<string, Tensor> SetB() => Npy.LoadArchive(SharedData.PathOf("fixtures/resnet18-random/cams.npz"));
+
+    /// <summary>One of tests/fixtures/metrics/*.npz.</summary>
+    public static Dictionary<string, Tensor> Reference(string file) => Npy.LoadArchive(RepoPaths.Fixture("metrics/" + file));
+
+    /// <summary>Each image's predicted class as a raw-logit target, as the fixture's ClassifierOutputTarget(pred_i).</summary>
+    public static IReadOnlyList<ICamTarget> PredictedTargets(Dictionary<string, Tensor> cams) =>
+        cams["pred"].data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
+
+    public static float[] Floats(Tensor t) => t.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+
+    /// <summary>Float64 values stored bit for bit as int64 (`*_f64bits`), since the .npy reader narrows float64 to float32.</summary>
+    public static double[] Doubles(Tensor bits) => bits.data<long>().Select(BitConverter.Int64BitsToDouble).ToArray();
+
+    /// <summary>Flags packed little-endian into int64 words (`*_bits`, numpy.packbits(bitorder="little")).</summary>
+    public static bool[] Flags(Tensor words, int count)
+    {
+        var packed = words.data<long>().ToArray();
+        return Enumerable.Range(0, count).Select(i => ((packed[i / 64] >> (i % 64)) & 1) == 1).ToArray();
+    }
+}
