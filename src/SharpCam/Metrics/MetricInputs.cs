@@ -20,6 +20,9 @@ internal static class MetricInputs
             throw new ArgumentException(
                 $"Expected one map per image at input resolution, [{input.shape[0]}, {input.shape[2]}, {input.shape[3]}]; got " +
                 $"[{string.Join(", ", maps.shape)}]. Use CamResult.Maps (already upsampled), not the layer maps.", nameof(maps));
+        using (var finite = maps.isfinite().all())
+            if (!finite.item<bool>())
+                throw new ArgumentException("The maps contain NaN or infinite values; metrics rank pixels by their map value, so every value must be finite.", nameof(maps));
         if (targets.Count != input.shape[0])
             throw new ArgumentException($"{targets.Count} targets were given for {input.shape[0]} images; give one per image.", nameof(targets));
     }

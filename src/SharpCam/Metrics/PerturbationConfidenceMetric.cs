@@ -29,8 +29,14 @@ public abstract class PerturbationConfidenceMetric
                                        IProgress<ProgressUpdate>? progress = null)
     {
         MetricInputs.Validate(model, input, maps, targets);
+        return Evaluate(model, input, maps, targets, MetricInputs.Scores(model, input, targets), progress);
+    }
+
+    /// <summary>The evaluation with the original scores already known (metrics run at several percentiles share them).</summary>
+    internal PerturbationResult Evaluate(Module<Tensor, Tensor> model, Tensor input, Tensor maps, IReadOnlyList<ICamTarget> targets,
+                                         float[] before, IProgress<ProgressUpdate>? progress)
+    {
         using var scope = NewDisposeScope();
-        var before = MetricInputs.Scores(model, input, targets);
         long count = input.shape[0];
         var perturbed = new List<Tensor>();
         for (long i = 0; i < count; i++)

@@ -29,11 +29,12 @@ public sealed class RoadCombined
                                        IProgress<ProgressUpdate>? progress = null)
     {
         MetricInputs.Validate(model, input, maps, targets);
+        var before = MetricInputs.Scores(model, input, targets);
         long total = 2L * Percentiles.Count, done = 0;
         float[][] Run(Func<double, RoadMetric> create) => Percentiles.Select(p =>
         {
             var metric = create(p);
-            using var result = metric.Evaluate(model, input, maps, targets);
+            using var result = metric.Evaluate(model, input, maps, targets, before, null);
             progress?.Report(new ProgressUpdate("road-combined", ++done, total, metric.Name));
             return result.Values;
         }).ToArray();

@@ -1,4 +1,5 @@
 using SharpCam.Metrics;
+using SharpCam.Targets;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
 
@@ -7,9 +8,6 @@ namespace SharpCam.Tests.Metrics;
 /// <summary>The x ⊙ map metrics against pytorch-grad-cam's set C (GradCAM_pred maps of the fixture LeNet).</summary>
 public class CamMultImageConfidenceChangeTests
 {
-    // Scores are LeNet logits up to 12 computed by our float32 forward: they agree with PyTorch's to ~1e-5.
-    private const double ScoreTolerance = 1e-4;
-
     [SharedDataFact]
     public void ChangeAndMaskedImagesMatchPytorchGradCam()
     {
@@ -19,8 +17,8 @@ public class CamMultImageConfidenceChangeTests
         using var model = LeNetFixture.Model();
         using var result = new CamMultImageConfidenceChange().Evaluate(model, cams["images"], cams["GradCAM_pred"], MetricsFixture.PredictedTargets(cams));
 
-        TensorAssert.Close(expected["scores_before"], tensor(result.ScoresBefore), ScoreTolerance, "scores_before");
-        TensorAssert.Close(expected["cam_mult_conf_change"], tensor(result.Values), ScoreTolerance, "cam_mult_conf_change");
+        TensorAssert.Close(expected["scores_before"], tensor(result.ScoresBefore), MetricsFixture.ScoreTolerance, "scores_before");
+        TensorAssert.Close(expected["cam_mult_conf_change"], tensor(result.Values), MetricsFixture.ScoreTolerance, "cam_mult_conf_change");
         // x ⊙ map is one float32 product per pixel: bit-exact.
         TensorAssert.Close(expected["cam_mult_images"], result.PerturbedImages[..2], 0, "cam_mult_images");
     }
@@ -36,7 +34,7 @@ public class CamMultImageConfidenceChangeTests
         using var drop = new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
         using var increase = new IncreaseInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
 
-        TensorAssert.Close(expected["drop_in_confidence"], tensor(drop.Values), ScoreTolerance, "drop_in_confidence");
+        TensorAssert.Close(expected["drop_in_confidence"], tensor(drop.Values), MetricsFixture.ScoreTolerance, "drop_in_confidence");
         Assert.Equal(MetricsFixture.Floats(expected["increase_in_confidence"]), increase.Values);
     }
 
@@ -49,7 +47,7 @@ public class CamMultImageConfidenceChangeTests
         // Every fixture image loses score under its own map; under an all-ones map the score is unchanged (change 0 → 0),
         // and explaining the lowest logit class with its map inverted makes at least one score rise.
         var images = cams["images"];
-        var lowest = model.call(images).argmin(1).data<long>().Select(c => (SharpCam.Targets.ICamTarget)new SharpCam.Targets.ClassLogitTarget((int)c)).ToList();
+        var lowest = model.call(images).argmin(1).data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
         using var unchanged = new IncreaseInConfidence().Evaluate(model, images, ones(8, 28, 28), lowest);
         Assert.All(unchanged.Values, v => Assert.Equal(0f, v));
         using var change = new CamMultImageConfidenceChange().Evaluate(model, images, 1 - cams["GradCAM_pred"], lowest);
@@ -59,7 +57,7 @@ public class CamMultImageConfidenceChangeTests
     }
 
     [SharedDataFact]
-    public void RejectsMapsAtFeatureResolutionAndModelsInTrainingMode()
+    public void RejectsMisshapenOrNonFiniteMapsAndModelsInTrainingMode()
     {
         using var scope = NewDisposeScope();
         var cams = LeNetFixture.Cams();
@@ -67,6 +65,9 @@ public class CamMultImageConfidenceChangeTests
         var targets = MetricsFixture.PredictedTargets(cams);
         var error = Assert.Throws<ArgumentException>(() => new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_raw_pred"], targets));
         Assert.Contains("input resolution", error.Message);
+        var withNaN = cams["GradCAM_pred"].clone();
+        withNaN[3, 10, 10] = tensor(float.NaN);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => new DropInConfidence().Evaluate(model, cams["images"], withNaN, targets)).Message);
         model.train();
         Assert.Contains("model.eval()", Assert.Throws<InvalidOperationException>(
             () => new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets)).Message);

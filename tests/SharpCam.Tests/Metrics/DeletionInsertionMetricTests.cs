@@ -11,9 +11,6 @@ namespace SharpCam.Tests.Metrics;
 /// </summary>
 public class DeletionInsertionMetricTests
 {
-    // Curve points are LeNet logits (|x| ≤ 15) from our float32 forward vs PyTorch's: ~1e-5 apart; the areas average them.
-    private const double ScoreTolerance = 1e-4;
-
     public static TheoryData<string, int, bool, bool> Cases => new()
     {
         { "zeros_steps20", 20, false, false },
@@ -33,15 +30,15 @@ public class DeletionInsertionMetricTests
         var targets = cams["pred"].data<long>()
             .Select(c => probabilities ? (ICamTarget)new ClassProbabilityTarget((int)c) : new ClassLogitTarget((int)c)).ToList();
         var metric = new DeletionInsertionMetric(steps, blur ? DeletionInsertionBaselines.GaussianBlur() : null, batchSize: 50);
-        var reports = new List<ProgressUpdate>();
-        var result = metric.Evaluate(model, cams["images"], cams["GradCAM_pred"], targets, new Collect(reports));
+        var progress = new ProgressLog();
+        var result = metric.Evaluate(model, cams["images"], cams["GradCAM_pred"], targets, progress);
 
         Assert.Equal(MetricsFixture.Floats(expected[$"{name}_fractions"]), result.Fractions);
-        TensorAssert.Close(expected[$"{name}_deletion"], tensor(result.Deletion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), ScoreTolerance, "deletion");
-        TensorAssert.Close(expected[$"{name}_insertion"], tensor(result.Insertion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), ScoreTolerance, "insertion");
-        TensorAssert.Close(expected[$"{name}_deletion_auc"], tensor(result.DeletionAuc), ScoreTolerance, "deletion AUC");
-        TensorAssert.Close(expected[$"{name}_insertion_auc"], tensor(result.InsertionAuc), ScoreTolerance, "insertion AUC");
-        Assert.Equal(reports[^1].Total, reports[^1].Done);
+        TensorAssert.Close(expected[$"{name}_deletion"], tensor(result.Deletion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), MetricsFixture.ScoreTolerance, "deletion");
+        TensorAssert.Close(expected[$"{name}_insertion"], tensor(result.Insertion.SelectMany(c => c).ToArray(), new long[] { 8, result.Fractions.Length }), MetricsFixture.ScoreTolerance, "insertion");
+        TensorAssert.Close(expected[$"{name}_deletion_auc"], tensor(result.DeletionAuc), MetricsFixture.ScoreTolerance, "deletion AUC");
+        TensorAssert.Close(expected[$"{name}_insertion_auc"], tensor(result.InsertionAuc), MetricsFixture.ScoreTolerance, "insertion AUC");
+        Assert.Equal(progress.Reports[^1].Total, progress.Reports[^1].Done);
     }
 
     [SharedDataFact]
@@ -64,10 +61,5 @@ public class DeletionInsertionMetricTests
         Assert.Contains("does not broadcast", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new DeletionInsertionMetric(steps: 0));
         Assert.Throws<ArgumentException>(() => DeletionInsertionBaselines.GaussianBlur(4, 1));
-    }
-
-    private sealed class Collect(List<ProgressUpdate> reports) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => reports.Add(value);
     }
 }

@@ -7,9 +7,6 @@ namespace SharpCam.Tests.Metrics;
 /// <summary>ROAD MoRF/LeRF against pytorch-grad-cam's set C, with the deterministic imputer (noise 0).</summary>
 public class RoadMetricTests
 {
-    // Score changes are differences of LeNet logits (up to 15 in magnitude) from our float32 forward: ~1e-5 from PyTorch's.
-    private const double ScoreTolerance = 1e-4;
-
     public static TheoryData<double> Percentiles => new() { 20, 40, 50, 60, 80 };
 
     [SharedDataTheory]
@@ -24,8 +21,8 @@ public class RoadMetricTests
         var targets = MetricsFixture.PredictedTargets(cams);
         using var morf = new RoadMostRelevantFirst(percentile, imputer).Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
         using var lerf = new RoadLeastRelevantFirst(percentile, imputer).Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
-        TensorAssert.Close(expected[$"road_morf{percentile}"], tensor(morf.Values), ScoreTolerance, $"road_morf{percentile}");
-        TensorAssert.Close(expected[$"road_lerf{percentile}"], tensor(lerf.Values), ScoreTolerance, $"road_lerf{percentile}");
+        TensorAssert.Close(expected[$"road_morf{percentile}"], tensor(morf.Values), MetricsFixture.ScoreTolerance, $"road_morf{percentile}");
+        TensorAssert.Close(expected[$"road_lerf{percentile}"], tensor(lerf.Values), MetricsFixture.ScoreTolerance, $"road_lerf{percentile}");
     }
 
     [SharedDataFact]
