@@ -41,13 +41,15 @@ internal sealed class SparseMatrix
         for (int i = 0; i < Size; i++) r[i] = b[i] - r[i];
     }
 
-    /// <summary>One Gauss–Seidel sweep for A·x = b, rows in ascending (or descending) order, updating x in place.</summary>
+    /// <summary>
+    /// One Gauss–Seidel sweep for A·x = b, rows in ascending (or descending) order, updating x in place. Every diagonal
+    /// entry is positive: the fine matrix is positive definite and every coarse unknown interpolates to a fine one.
+    /// </summary>
     public void GaussSeidel(double[] x, double[] b, bool descending)
     {
         for (int n = 0; n < Size; n++)
         {
             int i = descending ? Size - 1 - n : n;
-            if (Diagonal[i] <= 0) continue;   // a coarse unknown no fine unknown depends on
             double sum = b[i];
             for (int k = RowStart[i]; k < RowStart[i + 1]; k++)
                 if (Columns[k] != i) sum -= Values[k] * x[Columns[k]];

@@ -12,47 +12,40 @@ public class CamMultImageConfidenceChangeTests
     public void ChangeAndMaskedImagesMatchPytorchGradCam()
     {
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        var expected = MetricsFixture.Metrics();
-        using var model = LeNetFixture.Model();
-        using var result = new CamMultImageConfidenceChange().Evaluate(model, cams["images"], cams["GradCAM_pred"], MetricsFixture.PredictedTargets(cams));
+        using var c = new SetC();
+        using var result = new CamMultImageConfidenceChange().Evaluate(c.Model, c.Images, c.Maps, c.Targets);
 
-        TensorAssert.Close(expected["scores_before"], tensor(result.ScoresBefore), MetricsFixture.ScoreTolerance, "scores_before");
-        TensorAssert.Close(expected["cam_mult_conf_change"], tensor(result.Values), MetricsFixture.ScoreTolerance, "cam_mult_conf_change");
+        TensorAssert.Close(c.Expected["scores_before"], tensor(result.ScoresBefore), MetricsFixture.ScoreTolerance, "scores_before");
+        TensorAssert.Close(c.Expected["cam_mult_conf_change"], tensor(result.Values), MetricsFixture.ScoreTolerance, "cam_mult_conf_change");
         // x ⊙ map is one float32 product per pixel: bit-exact.
-        TensorAssert.Close(expected["cam_mult_images"], result.PerturbedImages[..2], 0, "cam_mult_images");
+        TensorAssert.Close(c.Expected["cam_mult_images"], result.PerturbedImages[..2], 0, "cam_mult_images");
     }
 
     [SharedDataFact]
     public void DropAndIncreaseMatchPytorchGradCam()
     {
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        var expected = MetricsFixture.Metrics();
-        using var model = LeNetFixture.Model();
-        var targets = MetricsFixture.PredictedTargets(cams);
-        using var drop = new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
-        using var increase = new IncreaseInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
+        using var c = new SetC();
+        using var drop = new DropInConfidence().Evaluate(c.Model, c.Images, c.Maps, c.Targets);
+        using var increase = new IncreaseInConfidence().Evaluate(c.Model, c.Images, c.Maps, c.Targets);
 
-        TensorAssert.Close(expected["drop_in_confidence"], tensor(drop.Values), MetricsFixture.ScoreTolerance, "drop_in_confidence");
-        Assert.Equal(MetricsFixture.Floats(expected["increase_in_confidence"]), increase.Values);
+        TensorAssert.Close(c.Expected["drop_in_confidence"], tensor(drop.Values), MetricsFixture.ScoreTolerance, "drop_in_confidence");
+        Assert.Equal(MetricsFixture.Floats(c.Expected["increase_in_confidence"]), increase.Values);
     }
 
     [SharedDataFact]
     public void IncreaseIsOneWhereTheMaskedImageScoresHigher()
     {
+        // Every fixture image loses score under its own map (the fixture's increase is all 0). Under an all-ones map the
+        // score is unchanged (change 0 → 0); explaining the lowest-logit class with the map inverted raises some scores.
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        using var model = LeNetFixture.Model();
-        // Every fixture image loses score under its own map; under an all-ones map the score is unchanged (change 0 → 0),
-        // and explaining the lowest logit class with its map inverted makes at least one score rise.
-        var images = cams["images"];
-        var lowest = model.call(images).argmin(1).data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
-        using var unchanged = new IncreaseInConfidence().Evaluate(model, images, ones(8, 28, 28), lowest);
+        using var c = new SetC();
+        var lowest = c.Model.call(c.Images).argmin(1).data<long>().Select(k => (ICamTarget)new ClassLogitTarget((int)k)).ToList();
+        using var unchanged = new IncreaseInConfidence().Evaluate(c.Model, c.Images, ones(8, 28, 28), lowest);
         Assert.All(unchanged.Values, v => Assert.Equal(0f, v));
-        using var change = new CamMultImageConfidenceChange().Evaluate(model, images, 1 - cams["GradCAM_pred"], lowest);
-        using var increase = new IncreaseInConfidence().Evaluate(model, images, 1 - cams["GradCAM_pred"], lowest);
-        Assert.Equal(change.Values.Select(c => c > 0 ? 1f : 0f), increase.Values);
+        using var change = new CamMultImageConfidenceChange().Evaluate(c.Model, c.Images, 1 - c.Maps, lowest);
+        using var increase = new IncreaseInConfidence().Evaluate(c.Model, c.Images, 1 - c.Maps, lowest);
+        Assert.Equal(change.Values.Select(v => v > 0 ? 1f : 0f), increase.Values);
         Assert.Contains(1f, increase.Values);
     }
 
@@ -60,16 +53,14 @@ public class CamMultImageConfidenceChangeTests
     public void RejectsMisshapenOrNonFiniteMapsAndModelsInTrainingMode()
     {
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        using var model = LeNetFixture.Model();
-        var targets = MetricsFixture.PredictedTargets(cams);
-        var error = Assert.Throws<ArgumentException>(() => new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_raw_pred"], targets));
+        using var c = new SetC();
+        var metric = new DropInConfidence();
+        var error = Assert.Throws<ArgumentException>(() => metric.Evaluate(c.Model, c.Images, LeNetFixture.Cams()["GradCAM_raw_pred"], c.Targets));
         Assert.Contains("input resolution", error.Message);
-        var withNaN = cams["GradCAM_pred"].clone();
+        var withNaN = c.Maps.clone();
         withNaN[3, 10, 10] = tensor(float.NaN);
-        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => new DropInConfidence().Evaluate(model, cams["images"], withNaN, targets)).Message);
-        model.train();
-        Assert.Contains("model.eval()", Assert.Throws<InvalidOperationException>(
-            () => new DropInConfidence().Evaluate(model, cams["images"], cams["GradCAM_pred"], targets)).Message);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => metric.Evaluate(c.Model, c.Images, withNaN, c.Targets)).Message);
+        c.Model.train();
+        Assert.Contains("model.eval()", Assert.Throws<InvalidOperationException>(() => metric.Evaluate(c.Model, c.Images, c.Maps, c.Targets)).Message);
     }
 }

@@ -1,4 +1,5 @@
 using SharpCam.IO;
+using SharpCam.Models;
 using SharpCam.Targets;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
@@ -17,17 +18,11 @@ public static class MetricsFixture
     /// </summary>
     public const double ScoreTolerance = 2e-5;
 
-    public static Dictionary<string, Tensor> Metrics() => Npy.LoadArchive(SharedData.PathOf("fixtures/lenet-fmnist/metrics.npz"));
-
     /// <summary>pytorch-grad-cam's set B: a random-init ResNet-18's 2 inputs (3×224×224) and their maps.</summary>
     public static Dictionary<string, Tensor> SetB() => Npy.LoadArchive(SharedData.PathOf("fixtures/resnet18-random/cams.npz"));
 
     /// <summary>One of tests/fixtures/metrics/*.npz.</summary>
     public static Dictionary<string, Tensor> Reference(string file) => Npy.LoadArchive(RepoPaths.Fixture("metrics/" + file));
-
-    /// <summary>Each image's predicted class as a raw-logit target, as the fixture's ClassifierOutputTarget(pred_i).</summary>
-    public static IReadOnlyList<ICamTarget> PredictedTargets(Dictionary<string, Tensor> cams) =>
-        cams["pred"].data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
 
     public static float[] Floats(Tensor t) => t.to(ScalarType.Float32).contiguous().data<float>().ToArray();
 
@@ -40,6 +35,32 @@ public static class MetricsFixture
         var packed = words.data<long>().ToArray();
         return Enumerable.Range(0, count).Select(i => ((packed[i / 64] >> (i % 64)) & 1) == 1).ToArray();
     }
+}
+
+/// <summary>
+/// Set C as pytorch-grad-cam computed it: the fixture LeNet (eval mode), set A's 8 images, their GradCAM_pred maps,
+/// each image's predicted class as a raw-logit target (ClassifierOutputTarget(pred_i)) and the expected arrays.
+/// Create inside a dispose scope; disposing releases the model.
+/// </summary>
+public sealed class SetC : IDisposable
+{
+    public SetC()
+    {
+        var cams = LeNetFixture.Cams();
+        Images = cams["images"];
+        Maps = cams["GradCAM_pred"];
+        Targets = cams["pred"].data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
+        Expected = Npy.LoadArchive(SharedData.PathOf("fixtures/lenet-fmnist/metrics.npz"));
+        Model = LeNetFixture.Model();
+    }
+
+    public LeNet Model { get; }
+    public Tensor Images { get; }
+    public Tensor Maps { get; }
+    public IReadOnlyList<ICamTarget> Targets { get; }
+    public Dictionary<string, Tensor> Expected { get; }
+
+    public void Dispose() => Model.Dispose();
 }
 
 /// <summary>Keeps every progress report, for tests of what long operations report.</summary>

@@ -14,29 +14,25 @@ public class RoadMetricTests
     public void ScoreChangesMatchPytorchGradCam(double percentile)
     {
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        var expected = MetricsFixture.Metrics();
-        using var model = LeNetFixture.Model();
+        using var c = new SetC();
         using var imputer = new NoisyLinearImputer(noise: 0);
-        var targets = MetricsFixture.PredictedTargets(cams);
-        using var morf = new RoadMostRelevantFirst(percentile, imputer).Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
-        using var lerf = new RoadLeastRelevantFirst(percentile, imputer).Evaluate(model, cams["images"], cams["GradCAM_pred"], targets);
-        TensorAssert.Close(expected[$"road_morf{percentile}"], tensor(morf.Values), MetricsFixture.ScoreTolerance, $"road_morf{percentile}");
-        TensorAssert.Close(expected[$"road_lerf{percentile}"], tensor(lerf.Values), MetricsFixture.ScoreTolerance, $"road_lerf{percentile}");
+        using var morf = new RoadMostRelevantFirst(percentile, imputer).Evaluate(c.Model, c.Images, c.Maps, c.Targets);
+        using var lerf = new RoadLeastRelevantFirst(percentile, imputer).Evaluate(c.Model, c.Images, c.Maps, c.Targets);
+        TensorAssert.Close(c.Expected[$"road_morf{percentile}"], tensor(morf.Values), MetricsFixture.ScoreTolerance, $"road_morf{percentile}");
+        TensorAssert.Close(c.Expected[$"road_lerf{percentile}"], tensor(lerf.Values), MetricsFixture.ScoreTolerance, $"road_lerf{percentile}");
     }
 
     [SharedDataFact]
     public void KeepMasksMatchTheLibrarysBitForBit()
     {
         using var scope = NewDisposeScope();
-        var maps = LeNetFixture.Cams()["GradCAM_pred"];
-        var expected = MetricsFixture.Metrics();
+        using var c = new SetC();
         var morf = new RoadMostRelevantFirst(50, new NoisyLinearImputer(0));
         var lerf = new RoadLeastRelevantFirst(50, new NoisyLinearImputer(0));
         for (int i = 0; i < 2; i++)
         {
-            Assert.Equal(MetricsFixture.Floats(expected["road_morf50_keepmask"][i]), morf.KeepMask(maps[i]).Select(k => k ? 1f : 0f));
-            Assert.Equal(MetricsFixture.Floats(expected["road_lerf50_keepmask"][i]), lerf.KeepMask(maps[i]).Select(k => k ? 1f : 0f));
+            Assert.Equal(MetricsFixture.Floats(c.Expected["road_morf50_keepmask"][i]), morf.KeepMask(c.Maps[i]).Select(k => k ? 1f : 0f));
+            Assert.Equal(MetricsFixture.Floats(c.Expected["road_lerf50_keepmask"][i]), lerf.KeepMask(c.Maps[i]).Select(k => k ? 1f : 0f));
         }
     }
 
@@ -44,13 +40,10 @@ public class RoadMetricTests
     public void ImputedImagesMatchScipysSparseSolve()
     {
         using var scope = NewDisposeScope();
-        var cams = LeNetFixture.Cams();
-        var expected = MetricsFixture.Metrics();
-        using var model = LeNetFixture.Model();
-        using var result = new RoadMostRelevantFirst(50, new NoisyLinearImputer(0))
-            .Evaluate(model, cams["images"], cams["GradCAM_pred"], MetricsFixture.PredictedTargets(cams));
-        // Both solve in float64 to ~1e-12 and round to float32: at most one float32 ulp apart (6e-8 for values ≤ 1).
-        TensorAssert.Close(expected["road_morf50_images"], result.PerturbedImages[..2], 1.2e-7, "road_morf50_images");
+        using var c = new SetC();
+        using var result = new RoadMostRelevantFirst(50, new NoisyLinearImputer(0)).Evaluate(c.Model, c.Images, c.Maps, c.Targets);
+        // Both solve in float64 far below float32 resolution and round: measured bit-exact; at most one ulp (6e-8 below 1) allowed.
+        TensorAssert.Close(c.Expected["road_morf50_images"], result.PerturbedImages[..2], 1.2e-7, "road_morf50_images");
     }
 
     [SharedDataFact]
@@ -58,11 +51,11 @@ public class RoadMetricTests
     {
         // Image 6: 85.7% of its map is exactly 0, so every tested percentile is 0 and MoRF keeps nothing (0 < 0 is false).
         using var scope = NewDisposeScope();
-        var map = LeNetFixture.Cams()["GradCAM_pred"][6];
-        var image = LeNetFixture.Cams()["images"][6];
+        using var c = new SetC();
+        var map = c.Maps[6];
         var morf = new RoadMostRelevantFirst(80, new NoisyLinearImputer(0));
         Assert.DoesNotContain(true, morf.KeepMask(map));
-        Assert.Equal(0, morf.Imputer.Impute(image, morf.KeepMask(map)).abs().max().item<float>());
+        Assert.Equal(0, morf.Imputer.Impute(c.Images[6], morf.KeepMask(map)).abs().max().item<float>());
         // LeRF keeps exactly the map's positive pixels at every percentile.
         var positive = MetricsFixture.Floats(map).Select(v => v > 0);
         Assert.Equal(positive, new RoadLeastRelevantFirst(20, new NoisyLinearImputer(0)).KeepMask(map));
