@@ -47,8 +47,11 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p));
         TestCommand.Show(evaluation, test.ClassNames);
 
-        AnsiConsole.Write(new Rule("[bold]3. Explain 16 test digits with Grad-CAM[/]").LeftJustified());
-        var explain = new ExplainCommand.Settings { Checkpoint = checkpoint, Data = dataFolder, Device = settings.Device, Out = staged.WorkPath };
+        AnsiConsole.Write(new Rule("[bold]3. Explain 16 test digits with Grad-CAM; measure faithfulness; sanity-check[/]").LeftJustified());
+        var explain = new ExplainCommand.Settings
+        {
+            Checkpoint = checkpoint, Data = dataFolder, Device = settings.Device, Out = staged.WorkPath, Metrics = true, Sanity = true,
+        };
         var manifest = ExplainCommand.ExplainDigits(model, test, explain, staged.WorkPath);
 
         AnsiConsole.Write(new Rule("[bold]4. Analyse the failures[/]").LeftJustified());

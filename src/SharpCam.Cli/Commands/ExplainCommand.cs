@@ -9,6 +9,7 @@ using SharpCam.Models;
 using SharpCam.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TorchSharp;
 
 namespace SharpCam.Cli.Commands;
 
@@ -34,6 +35,14 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         [CommandOption("--batch-size <N>")] [Description("Images per forward pass (default 16).")] [DefaultValue(16)]
         public int BatchSize { get; init; } = 16;
+
+        [CommandOption("--metrics")]
+        [Description("Also measure faithfulness: drop/increase in confidence, ROAD, deletion/insertion areas.")]
+        public bool Metrics { get; init; }
+
+        [CommandOption("--sanity")]
+        [Description("Also run the model-randomisation sanity check (Adebayo et al., 2018) and plot it.")]
+        public bool Sanity { get; init; }
 
         [CommandOption("--out <DIR>")] [Description("Output folder (replaced as a whole when the run succeeds).")]
         public string Out { get; init; } = "";
@@ -76,7 +85,41 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
             progress));
         ShowItems(manifest);
+        if (!settings.Metrics && !settings.Sanity) return manifest;
+
+        var images = torch.stack(inputs.Select(i => i.ModelInput).ToList()).to(device);
+        if (settings.Metrics)
+            manifest = manifest with { Metrics = ProgressBars.Run(p => QualityChecks.Faithfulness(method, images, p)) };
+        if (settings.Sanity)
+        {
+            var numClasses = test.ClassNames.Count;
+            manifest = manifest with
+            {
+                Sanity = ProgressBars.Run(p => QualityChecks.Sanity(model.Module, () => new LeNet(numClasses).to(device),
+                    [m => new GradCam(m, [layer])], images, runDir, $"{Explainer.FiguresFolder}/sanity.png", p)),
+            };
+        }
+        ShowQuality(manifest);
         return manifest;
+    }
+
+    private static void ShowQuality(RunManifest manifest)
+    {
+        if (manifest.Metrics is { } metrics)
+        {
+            var table = new Table().Title("faithfulness (mean over the explained images)").AddColumns("metric", "method", "mean", "better");
+            foreach (var m in metrics)
+                table.AddRow(m.Name, m.Method, $"{m.Mean:F4}", m.HigherIsBetter == true ? "higher" : "lower");
+            AnsiConsole.Write(table);
+        }
+        if (manifest.Sanity is { } sanity)
+            foreach (var method in sanity.Methods)
+            {
+                var final = method.Steps[^1].Correlation;
+                AnsiConsole.MarkupLine(Math.Abs(final) < 0.3
+                    ? $"Sanity check, {method.Method}: correlation falls to [green]{final:F2}[/] when all weights are random — the maps depend on what the model learned."
+                    : $"Sanity check, {method.Method}: correlation stays at [yellow]{final:F2}[/] with random weights — these maps barely depend on the model.");
+            }
     }
 
     private static void ShowItems(RunManifest manifest)

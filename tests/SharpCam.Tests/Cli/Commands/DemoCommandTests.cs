@@ -17,6 +17,11 @@ public class DemoCommandTests(TrainedTinyModel trained)
         Assert.NotNull(manifest.Failures);
         Assert.StartsWith(outDir, manifest.Model.Checkpoint);                         // the final path, not the staging one
         Assert.True(File.Exists(manifest.Model.Checkpoint));
+        Assert.Equal(["drop_in_confidence", "increase_in_confidence", "road_combined", "deletion_auc", "insertion_auc"],
+                     manifest.Metrics!.Select(m => m.Name));
+        Assert.All(manifest.Metrics!, m => Assert.Equal(16, m.Values.Count));
+        Assert.Equal(["fc.4", "fc.2", "fc.0", "conv.3", "conv.0"], manifest.Sanity!.Methods.Single().Steps.Select(s => s.Layer));
+        Assert.True(File.Exists(Path.Combine(outDir, manifest.Sanity.Figure!)));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.Contains(Path.Combine(outDir, "report.html"), output);
     }
