@@ -1,4 +1,5 @@
 using SharpCam.Checkpoints;
+using SharpCam.IO;
 using SharpCam.Models;
 using SharpCam.Tests.Support;
 using TorchSharp.PyBridge;
@@ -40,6 +41,18 @@ public class ZooModelTests
         var error = Assert.Throws<ArgumentException>(() => ZooModel.Load("mobilenet_v3_small", weightsFile: path, numClasses: 1000));
         Assert.Contains("--num-classes 1000", error.Message);
         Assert.Contains("has 5 classes", error.Message);
+    }
+
+    [SharedDataFact]
+    public void AStateDictSavedByPyTorchLoadsAndGivesPyTorchsLogits()
+    {
+        // ../shared: torch.save(torchvision.models.resnet18().state_dict()) (seed 0), with PyTorch's logits on 2 inputs.
+        using var scope = NewDisposeScope();
+        var reference = Npy.LoadArchive(SharedData.PathOf("fixtures/resnet18-random/cams.npz"));
+        using var loaded = ZooModel.Load("resnet18", weightsFile: SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"));
+        Assert.Equal(1000, loaded.NumClasses);
+        using (no_grad())
+            ZooAssert.LogitsClose(reference["logits"], loaded.Model.call(reference["inputs"]), "resnet18 (torch.save file)");
     }
 
     [Fact]
