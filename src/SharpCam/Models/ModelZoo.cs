@@ -15,7 +15,9 @@ namespace SharpCam.Models;
 /// they are built here as ResNet-101 with groups × width; and its MobileNetV3 uses ReLU6 inside squeeze-excitation
 /// (torchvision: ReLU) and has no class-count parameter, so <see cref="MobileNetV3"/> is SharpCam's own.
 /// googlenet and inception_v3 re-normalise their input inside (transform_input), as torchvision builds them for
-/// its published weights. Default layers: the last convolutional block's output, where the notebook looks
+/// its published weights. Parameter-free modules may be named differently from PyTorch inside blocks (TorchSharp's
+/// ResNet blocks have relu1/relu2 where torchvision reuses one `relu`; its GoogLeNet/Inception conv blocks have a
+/// `relu` module where torchvision calls F.relu); state dicts are unaffected. Default layers: the last convolutional block's output, where the notebook looks
 /// (vgg16 `features.29`, the ReLU after the last convolution, before the last max-pool; likewise for every VGG
 /// and `features.11` for AlexNet); resnets `layer4`; MobileNets their last `features` block; googlenet
 /// `inception5b`; inception_v3 `Mixed_7c`.

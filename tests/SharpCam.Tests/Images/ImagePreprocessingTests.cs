@@ -23,11 +23,12 @@ public class ImagePreprocessingTests
     [InlineData("astronaut.png", 224)]
     [InlineData("rocket.jpg", 224)]
     [InlineData("chelsea.png", 299)]
+    [InlineData("rgb.png", 224)]  // the 40 × 30 test pattern enlarged
     public void ResizeMatchesTorchvisionResizeOfPilImages(string photo, int size)
     {
         using var scope = NewDisposeScope();
         var preprocessing = ImagePreprocessing.ImageNet with { Size = size };
-        var resized = preprocessing.Resize(ImageFile.Read(Sample(photo)));
+        var resized = preprocessing.Resize(ImageFile.Read(photo == "rgb.png" ? ZooFixtures.Image(photo) : Sample(photo)));
         var reference = ImageFile.Read(ZooFixtures.Image($"resized/{Path.GetFileNameWithoutExtension(photo)}_{size}.png"));
         Assert.Equal((size, size), (resized.Width, resized.Height));
         var difference = (ImageFileTests.Pixels(reference) - ImageFileTests.Pixels(resized)).abs();
