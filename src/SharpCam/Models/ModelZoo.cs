@@ -38,9 +38,18 @@ public static class ModelZoo
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown model '{name}'. Known models: {string.Join(", ", Names)}.");
 
-    /// <summary>The class count a state dict was trained for (its classifier's row count), or null if it has no such key.</summary>
-    public static int? NumClassesOf(ModelSpec spec, IReadOnlyDictionary<string, Tensor> stateDict) =>
-        stateDict.TryGetValue(spec.ClassifierWeightKey, out var weight) && weight.dim() == 2 ? (int)weight.shape[0] : null;
+    /// <summary>
+    /// The class count a state dict was trained for: the row count of its classifier weight, found under its own key
+    /// or, in wrapped checkpoints, the shortest key ending in "." + that key ("model.fc.weight", not
+    /// "model.AuxLogits.fc.weight"). Null when there is none.
+    /// </summary>
+    public static int? NumClassesOf(ModelSpec spec, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        var key = stateDict.ContainsKey(spec.ClassifierWeightKey)
+            ? spec.ClassifierWeightKey
+            : stateDict.Keys.Where(k => k.EndsWith("." + spec.ClassifierWeightKey, StringComparison.Ordinal)).MinBy(k => k.Length);
+        return key is not null && stateDict[key].dim() == 2 ? (int)stateDict[key].shape[0] : null;
+    }
 
     private static List<ModelSpec> Build()
     {

@@ -29,6 +29,17 @@ public class ModelZooTests
         Assert.Equal("conv.4", ModelZoo.Get("lenet").DefaultLayer);
     }
 
+    [Fact]
+    public void TheClassCountIsReadFromTheClassifierAlsoInWrappedStateDicts()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Equal(3, ModelZoo.NumClassesOf(ModelZoo.Get("resnet18"), new Dictionary<string, Tensor> { ["fc.weight"] = zeros(3, 512) }));
+        var lightning = new Dictionary<string, Tensor> { ["model.AuxLogits.fc.weight"] = zeros(7, 768), ["model.fc.weight"] = zeros(5, 2048) };
+        Assert.Equal(5, ModelZoo.NumClassesOf(ModelZoo.Get("inception_v3"), lightning));
+        Assert.Equal(10, ModelZoo.NumClassesOf(ModelZoo.Get("vgg16"), new Dictionary<string, Tensor> { ["classifier.6.weight"] = zeros(10, 4096) }));
+        Assert.Null(ModelZoo.NumClassesOf(ModelZoo.Get("vgg16"), new Dictionary<string, Tensor> { ["fc.weight"] = zeros(10, 4096) }));
+    }
+
     [Theory]
     [MemberData(nameof(Architectures))]
     public void MatchesTorchvision(string name)

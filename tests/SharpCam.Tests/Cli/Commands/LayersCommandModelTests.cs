@@ -5,8 +5,8 @@ using Spectre.Console.Cli;
 namespace SharpCam.Tests.Cli.Commands;
 
 /// <summary>`sharpcam layers --model X [--input-size N]`, run through Spectre.Console.Cli with the console captured.</summary>
-[Collection("AnsiConsole")]  // the console is process-wide
-public class LayersCommandTests
+[Collection("cli")]  // the console is process-wide: one CLI test at a time
+public class LayersCommandModelTests
 {
     private static (int Exit, string Output) Run(params string[] args)
     {
