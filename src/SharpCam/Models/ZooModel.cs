@@ -34,35 +34,45 @@ public sealed class ZooModel : IDisposable
         return FromFile(spec, weights, numClasses);
     }
 
-    /// <summary>Builds <paramref name="spec"/> for the weights in <paramref name="weights"/> and loads them; keys and shapes must match.</summary>
+    /// <summary>Builds <paramref name="spec"/> for the weights file in <paramref name="weights"/> and loads it; keys and shapes must match.</summary>
     public static ZooModel FromFile(ModelSpec spec, ResolvedWeights weights, int? numClasses = null)
     {
         var checkpoint = CheckpointLoader.Load(weights.Path);
         try
         {
-            var inFile = ModelZoo.NumClassesOf(spec, checkpoint.Tensors);
-            if (numClasses is { } wanted && inFile is { } found && wanted != found)
-                throw new ArgumentException(
-                    $"--num-classes {wanted} does not match {weights.Path}: its classifier ({spec.ClassifierWeightKey}) has {found} " +
-                    "classes. Leave --num-classes out to use the file's.");
-            var classes = numClasses ?? inFile ?? spec.DefaultNumClasses;
-            var model = spec.Create(classes);
-            try
-            {
-                using (NewDisposeScope())
-                    StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, checkpoint.Tensors), weights.Path);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            return new ZooModel(spec, model, classes, weights);
+            return FromStateDict(spec, checkpoint.Tensors, weights, numClasses);
         }
         finally
         {
             foreach (var tensor in checkpoint.Tensors.Values) tensor.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Builds <paramref name="spec"/> for a state dict already read (from <paramref name="weights"/>, named in errors)
+    /// and copies it in; the tensors stay the caller's.
+    /// </summary>
+    public static ZooModel FromStateDict(ModelSpec spec, IReadOnlyDictionary<string, Tensor> tensors, ResolvedWeights weights,
+                                         int? numClasses = null)
+    {
+        var inFile = ModelZoo.NumClassesOf(spec, tensors);
+        if (numClasses is { } wanted && inFile is { } found && wanted != found)
+            throw new ArgumentException(
+                $"--num-classes {wanted} does not match {weights.Path}: its classifier ({spec.ClassifierWeightKey}) has {found} " +
+                "classes. Leave --num-classes out to use the file's.");
+        var classes = numClasses ?? inFile ?? spec.DefaultNumClasses;
+        var model = spec.Create(classes);
+        try
+        {
+            using (NewDisposeScope())
+                StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, tensors), weights.Path);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new ZooModel(spec, model, classes, weights);
     }
 
     /// <summary>

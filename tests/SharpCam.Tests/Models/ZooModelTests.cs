@@ -2,45 +2,60 @@ using SharpCam.Checkpoints;
 using SharpCam.IO;
 using SharpCam.Models;
 using SharpCam.Tests.Support;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace SharpCam.Tests.Models;
 
-/// <summary>Loading user state dicts (real `.pth` files, written by TorchSharp.PyBridge as torch.save writes them).</summary>
+/// <summary>
+/// Loading user state dicts: a real torch.save file (tests/fixtures/zoo/lenet_5classes.pth, formula weights, 5
+/// classes), the torchvision resnet18 file in ../shared, and state dicts in memory for the larger architectures.
+/// </summary>
 public class ZooModelTests
 {
-    private static string SaveFilled(TempFolder folder, Module model, string name)
+    private static readonly string TorchSavedLeNet = RepoPaths.Fixture("zoo/lenet_5classes.pth");
+
+    /// <summary>The model computes exactly what a LeNet / zoo model filled with the formula weights computes.</summary>
+    public static void AssertHasFormulaWeights(Module<Tensor, Tensor> model, int numClasses, string name = "lenet", int size = 28)
     {
-        FormulaWeights.Fill(model);
-        var path = folder.File(name);
-        model.save_py(path);
-        return path;
+        using var scope = NewDisposeScope();
+        using var expected = ModelZoo.Get(name).Create(numClasses);
+        FormulaWeights.Fill(expected);
+        var input = name == "lenet" ? FormulaWeights.Input(size).mean([1], keepdim: true) : FormulaWeights.Input(size);
+        using (no_grad()) TensorAssert.Close(expected.call(input), model.call(input), 0, $"{name} logits after loading");
     }
 
-    private static Tensor Logits(Module<Tensor, Tensor> model, int size)
+    /// <summary>A state dict in memory: the formula weights of <paramref name="name"/> with <paramref name="numClasses"/> classes.</summary>
+    private static Dictionary<string, Tensor> FormulaStateDict(string name, int numClasses)
     {
-        using (no_grad()) return model.call(FormulaWeights.Input(size));
+        var model = ModelZoo.Get(name).Create(numClasses);
+        FormulaWeights.Fill(model);
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+    }
+
+    private static readonly ResolvedWeights InMemory = new("in-memory state dict", WeightsOrigin.UserFile);
+
+    [Fact]
+    public void AStateDictSavedByTorchLoadsWithItsOwnClassCount()
+    {
+        using var loaded = ZooModel.Load("lenet", weightsFile: TorchSavedLeNet);
+        Assert.Equal((5, WeightsOrigin.UserFile), (loaded.NumClasses, loaded.Weights.Origin));
+        Assert.False(loaded.Model.training);
+        AssertHasFormulaWeights(loaded.Model, 5);
+
+        using var stated = ZooModel.Load("lenet", weightsFile: TorchSavedLeNet, numClasses: 5);
+        var error = Assert.Throws<ArgumentException>(() => ZooModel.Load("lenet", weightsFile: TorchSavedLeNet, numClasses: 10));
+        Assert.Contains("--num-classes 10", error.Message);
+        Assert.Contains("has 5 classes", error.Message);
     }
 
     [Fact]
-    public void AFineTunedStateDictLoadsWithItsOwnClassCount()
+    public void AFineTunedImageNetArchitectureLoadsWithItsOwnClassCount()
     {
         using var scope = NewDisposeScope();
-        using var folder = new TempFolder();
-        using var tuned = ModelZoo.Get("mobilenet_v3_small").Create(5);
-        var path = SaveFilled(folder, tuned, "tuned.pth");
-
-        using var loaded = ZooModel.Load("mobilenet_v3_small", weightsFile: path);
-        Assert.Equal((5, WeightsOrigin.UserFile), (loaded.NumClasses, loaded.Weights.Origin));
-        TensorAssert.Close(Logits(tuned, 64), Logits(loaded.Model, 64), 0, "logits after loading");
-        Assert.False(loaded.Model.training);
-
-        using var stated = ZooModel.Load("mobilenet_v3_small", weightsFile: path, numClasses: 5);
-        var error = Assert.Throws<ArgumentException>(() => ZooModel.Load("mobilenet_v3_small", weightsFile: path, numClasses: 1000));
-        Assert.Contains("--num-classes 1000", error.Message);
-        Assert.Contains("has 5 classes", error.Message);
+        using var loaded = ZooModel.FromStateDict(ModelZoo.Get("mobilenet_v3_small"), FormulaStateDict("mobilenet_v3_small", 5), InMemory);
+        Assert.Equal(5, loaded.NumClasses);
+        AssertHasFormulaWeights(loaded.Model, 5, "mobilenet_v3_small", 64);
     }
 
     [SharedDataFact]
@@ -74,51 +89,37 @@ public class ZooModelTests
     [Fact]
     public void AFileOfAnotherArchitectureIsRefusedNamingTheFileAndKeys()
     {
-        using var folder = new TempFolder();
-        using var small = ModelZoo.Get("mobilenet_v3_small").Create();
-        var path = SaveFilled(folder, small, "small.pth");
-        var error = Assert.Throws<StateDictMismatchException>(() => ZooModel.Load("mobilenet_v3_large", weightsFile: path));
-        Assert.Contains(path, error.Message);
-        Assert.Contains("features.16.0.weight", error.Missing);
-        Assert.Contains("features.2.block.0.0.weight: file [72, 16, 1, 1], model [64, 16, 1, 1]", error.Misshaped);
+        var error = Assert.Throws<StateDictMismatchException>(() => ZooModel.Load("resnet18", weightsFile: TorchSavedLeNet));
+        Assert.Contains(TorchSavedLeNet, error.Message);
+        Assert.Contains("conv1.weight", error.Missing);
+        Assert.Contains("conv.0.weight", error.Unexpected);
     }
 
     [Fact]
-    public void GooglenetFilesMayCarryTheAuxiliaryHeadsTheModelLacks()
+    public void GooglenetStateDictsMayCarryTheAuxiliaryHeadsTheModelLacks()
     {
         using var scope = NewDisposeScope();
-        using var folder = new TempFolder();
         // torchvision's googlenet file carries aux1/aux2, which SharpCam's googlenet (like torchvision's in eval) lacks.
-        using var googlenet = ModelZoo.Get("googlenet").Create();
-        FormulaWeights.Fill(googlenet);
-        var withAux = googlenet.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        var spec = ModelZoo.Get("googlenet");
+        var withAux = FormulaStateDict("googlenet", 1000);
         withAux["aux1.conv.conv.weight"] = ones(128, 512, 1, 1);
         withAux["aux2.fc2.bias"] = ones(1000);
-        var file = folder.File("googlenet.pth");
-        PyTorchPickler.PickleStateDict(file, withAux);
-        using (var loaded = ZooModel.Load("googlenet", weightsFile: file))
-            TensorAssert.Close(Logits(googlenet, 32), Logits(loaded.Model, 32), 0, "googlenet logits");
+        using (var loaded = ZooModel.FromStateDict(spec, withAux, InMemory))
+            AssertHasFormulaWeights(loaded.Model, 1000, "googlenet", 32);
 
         // Other keys stay required.
         withAux.Remove("fc.bias");
-        var incomplete = folder.File("incomplete.pth");
-        PyTorchPickler.PickleStateDict(incomplete, withAux);
-        Assert.Equal(["fc.bias"], Assert.Throws<StateDictMismatchException>(() => ZooModel.Load("googlenet", weightsFile: incomplete)).Missing);
+        Assert.Equal(["fc.bias"], Assert.Throws<StateDictMismatchException>(() => ZooModel.FromStateDict(spec, withAux, InMemory)).Missing);
     }
 
     [Fact]
-    public void InceptionFilesMayLackTheAuxiliaryHead()
+    public void InceptionStateDictsMayLackTheAuxiliaryHead()
     {
         using var scope = NewDisposeScope();
-        using var folder = new TempFolder();
         // An inception_v3 saved with aux_logits=False has no AuxLogits: the model keeps its own, unused in eval.
-        using var inception = ModelZoo.Get("inception_v3").Create(10);
-        FormulaWeights.Fill(inception);
-        var file = folder.File("inception.pth");
-        PyTorchPickler.PickleStateDict(file,
-            inception.state_dict().Where(kv => !kv.Key.StartsWith("AuxLogits.")).ToDictionary(kv => kv.Key, kv => kv.Value));
-        using var loaded = ZooModel.Load("inception_v3", weightsFile: file);
+        var withoutAux = FormulaStateDict("inception_v3", 10).Where(kv => !kv.Key.StartsWith("AuxLogits.")).ToDictionary();
+        using var loaded = ZooModel.FromStateDict(ModelZoo.Get("inception_v3"), withoutAux, InMemory);
         Assert.Equal(10, loaded.NumClasses);
-        TensorAssert.Close(Logits(inception, 75), Logits(loaded.Model, 75), 0, "inception logits");
+        AssertHasFormulaWeights(loaded.Model, 10, "inception_v3", 75);
     }
 }
