@@ -25,12 +25,12 @@ public class ZooModelTests
         using (no_grad()) TensorAssert.Close(expected.call(input), model.call(input), 0, $"{name} logits after loading");
     }
 
-    /// <summary>A state dict in memory: the formula weights of <paramref name="name"/> with <paramref name="numClasses"/> classes.</summary>
-    private static Dictionary<string, Tensor> FormulaStateDict(string name, int numClasses)
+    /// <summary><paramref name="name"/> with <paramref name="numClasses"/> classes and the formula weights; its state dict is a user's in memory.</summary>
+    private static Module<Tensor, Tensor> Filled(string name, int numClasses)
     {
         var model = ModelZoo.Get(name).Create(numClasses);
         FormulaWeights.Fill(model);
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        return model;
     }
 
     private static readonly ResolvedWeights InMemory = new("in-memory state dict", WeightsOrigin.UserFile);
@@ -53,7 +53,8 @@ public class ZooModelTests
     public void AFineTunedImageNetArchitectureLoadsWithItsOwnClassCount()
     {
         using var scope = NewDisposeScope();
-        using var loaded = ZooModel.FromStateDict(ModelZoo.Get("mobilenet_v3_small"), FormulaStateDict("mobilenet_v3_small", 5), InMemory);
+        using var tuned = Filled("mobilenet_v3_small", 5);
+        using var loaded = ZooModel.FromStateDict(ModelZoo.Get("mobilenet_v3_small"), tuned.state_dict(), InMemory);
         Assert.Equal(5, loaded.NumClasses);
         AssertHasFormulaWeights(loaded.Model, 5, "mobilenet_v3_small", 64);
     }
@@ -101,7 +102,8 @@ public class ZooModelTests
         using var scope = NewDisposeScope();
         // torchvision's googlenet file carries aux1/aux2, which SharpCam's googlenet (like torchvision's in eval) lacks.
         var spec = ModelZoo.Get("googlenet");
-        var withAux = FormulaStateDict("googlenet", 1000);
+        using var source = Filled("googlenet", 1000);
+        var withAux = source.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         withAux["aux1.conv.conv.weight"] = ones(128, 512, 1, 1);
         withAux["aux2.fc2.bias"] = ones(1000);
         using (var loaded = ZooModel.FromStateDict(spec, withAux, InMemory))
@@ -117,7 +119,8 @@ public class ZooModelTests
     {
         using var scope = NewDisposeScope();
         // An inception_v3 saved with aux_logits=False has no AuxLogits: the model keeps its own, unused in eval.
-        var withoutAux = FormulaStateDict("inception_v3", 10).Where(kv => !kv.Key.StartsWith("AuxLogits.")).ToDictionary();
+        using var source = Filled("inception_v3", 10);
+        var withoutAux = source.state_dict().Where(kv => !kv.Key.StartsWith("AuxLogits.")).ToDictionary();
         using var loaded = ZooModel.FromStateDict(ModelZoo.Get("inception_v3"), withoutAux, InMemory);
         Assert.Equal(10, loaded.NumClasses);
         AssertHasFormulaWeights(loaded.Model, 10, "inception_v3", 75);
