@@ -7,30 +7,48 @@ using TorchSharp;
 
 namespace SharpCam.Cli.Commands;
 
-/// <summary>`sharpcam layers`: the model's named modules with output shapes, and the automatic target layer.</summary>
+/// <summary>`sharpcam layers`: a zoo model's named modules with output shapes, and its default target layer.</summary>
 public sealed class LayersCommand : Command<LayersCommand.Settings>
 {
     public sealed class Settings : DeviceSettings
     {
         [CommandOption("--model <NAME>")]
-        [Description("Architecture: lenet (default) or a torchvision classifier name.")]
+        [Description("Architecture: lenet (default), vgg16, resnet50, mobilenet_v3_large, … (all torchvision ImageNet classifiers SharpCam knows).")]
         [DefaultValue("lenet")]
         public string Model { get; init; } = "lenet";
+
+        [CommandOption("--input-size <N>")]
+        [Description("Side of the square input whose output shapes are listed (default: the model's, 224; inception_v3 299; lenet 28).")]
+        public int? InputSize { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (!ModelZoo.Names.Contains(Model, StringComparer.OrdinalIgnoreCase))
+                return ValidationResult.Error($"--model {Model}: unknown. Known models: {string.Join(", ", ModelZoo.Names)}.");
+            var spec = ModelZoo.Get(Model);
+            return InputSize < spec.MinInputSize
+                ? ValidationResult.Error($"--input-size {InputSize}: {spec.Name} needs at least {spec.MinInputSize}.")
+                : ValidationResult.Success();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var device = settings.ResolveDevice();
-        using var model = new LeNet();
-        model.to(device).eval();
-        var layers = LayerLocator.List(model, LeNet.InputShape, device);
+        var spec = ModelZoo.Get(settings.Model);
+        var inputShape = spec.InputShape(size: settings.InputSize);
+        using var model = spec.Create();
+        model.to(device);
+        // LayerLocator lists in TorchSharp's order (each level's children first); show PyTorch's depth-first order.
+        var order = ModuleTree.DepthFirst(model).Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        var layers = LayerLocator.List(model, inputShape, device).OrderBy(l => order[l.Name]);
         var table = new Table().AddColumns("layer", "type", "output shape", "parameters");
         foreach (var layer in layers)
             table.AddRow(new Text(layer.Name), new Text(layer.Type),
                 new Text(layer.OutputShape is null ? "-" : "[" + string.Join(", ", layer.OutputShape) + "]"),
                 new Text(layer.Parameters.ToString("N0")));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Default target layer: [green]{LayerLocator.DefaultLayer(model, LeNet.InputShape, device)}[/]");
+        AnsiConsole.MarkupLine($"Input: [[{string.Join(", ", inputShape)}]]. Default target layer: [green]{spec.DefaultLayer.EscapeMarkup()}[/]");
         return 0;
     }
 }

@@ -1,0 +1,82 @@
+using SharpCam.Models;
+using SharpCam.Rendering;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Images;
+
+/// <summary>
+/// The notebook's input transform for ImageNet models: Resize((Size, Size)), ToTensor, Normalize(Mean, Std).
+/// One mean/std entry per model input channel: three for RGB models, one for grey models (LeNet), whose input is
+/// the picture's luminance computed as PIL's convert('L') does.
+/// </summary>
+/// <remarks>
+/// Resize filter: antialiased bilinear on the 8-bit pixels (libtorch's uint8 interpolate with antialias, a port of
+/// Pillow's resampling), which is what torchvision's Resize((224, 224)) does to the notebook's PIL images. On the
+/// sample photos it differs from PIL by at most 1 level of 255 (tests/SharpCam.Tests/Images/ImagePreprocessingTests).
+/// </remarks>
+public sealed record ImagePreprocessing(int Size, IReadOnlyList<float> Mean, IReadOnlyList<float> Std)
+{
+    /// <summary>224×224 with ImageNet's mean and standard deviation, as the notebook's VGG-16.</summary>
+    public static ImagePreprocessing ImageNet { get; } = new(224, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
+
+    /// <summary>The transform a zoo model was trained with, at its own input size unless <paramref name="size"/> is given.</summary>
+    public static ImagePreprocessing For(ModelSpec spec, int? size = null)
+    {
+        spec.InputShape(size: size);  // validates the size against the architecture's minimum
+        return new ImagePreprocessing(size ?? spec.InputSize, spec.Mean, spec.Std);
+    }
+
+    /// <summary>Model input channels: 3 (RGB) or 1 (grey).</summary>
+    public int Channels => Mean.Count;
+
+    /// <summary>The picture resized to Size × Size, as the model sees it (for overlays).</summary>
+    public RgbImage Resize(RgbImage image)
+    {
+        using var scope = NewDisposeScope();
+        var resized = Resample(RgbPlanes(image), image).permute(1, 2, 0).contiguous();
+        return new RgbImage(Size, Size, resized.data<byte>().ToArray());
+    }
+
+    /// <summary>One picture as a normalised float32 tensor [Channels, Size, Size].</summary>
+    public Tensor ToTensor(RgbImage image)
+    {
+        if (Std.Count != Channels || Channels is not (1 or 3))
+            throw new InvalidOperationException($"Mean ({Mean.Count}) and std ({Std.Count}) need one entry per channel, 1 or 3.");
+        using var scope = NewDisposeScope();
+        var planes = Channels == 1 ? Luminance(image) : RgbPlanes(image);
+        var x = Resample(planes, image).to(ScalarType.Float32).div_(255f);
+        var mean = tensor(Mean.ToArray()).view(-1, 1, 1);
+        var std = tensor(Std.ToArray()).view(-1, 1, 1);
+        return x.sub_(mean).div_(std).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Pictures as one batch [N, Channels, Size, Size].</summary>
+    public Tensor ToBatch(IEnumerable<RgbImage> images)
+    {
+        using var scope = NewDisposeScope();
+        return stack(images.Select(ToTensor).ToList()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>uint8 [C, H, W] → uint8 [C, Size, Size] with Pillow-style antialiased bilinear resampling.</summary>
+    private Tensor Resample(Tensor planes, RgbImage image)
+    {
+        if (image.Width == Size && image.Height == Size) return planes;
+        return functional.interpolate(planes.unsqueeze(0), [Size, Size], mode: InterpolationMode.Bilinear,
+                                      align_corners: false, antialias: true)[0];
+    }
+
+    private static Tensor RgbPlanes(RgbImage image) =>
+        tensor(image.Pixels, new long[] { image.Height, image.Width, 3 }).permute(2, 0, 1).contiguous();
+
+    /// <summary>PIL's convert('L'): (R·19595 + G·38470 + B·7471 + 2^15) >> 16, i.e. ITU-R 601-2 luma.</summary>
+    private static Tensor Luminance(RgbImage image)
+    {
+        var grey = new byte[image.Width * image.Height];
+        var p = image.Pixels;
+        for (int i = 0; i < grey.Length; i++)
+            grey[i] = (byte)((p[3 * i] * 19595 + p[3 * i + 1] * 38470 + p[3 * i + 2] * 7471 + 0x8000) >> 16);
+        return tensor(grey, new long[] { 1, image.Height, image.Width });
+    }
+}

@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Models;
+
+/// <summary>
+/// One architecture of the model zoo: how to build it, what input it expects, where Grad-CAM looks by default and
+/// where its published ImageNet weights live. <see cref="ModelZoo"/> holds them all.
+/// </summary>
+public sealed record ModelSpec
+{
+    /// <summary>The zoo name, as torchvision spells the builder: "vgg16", "resnet50", "lenet", …</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Side of the square input the weights were trained at: 224; inception_v3 299; lenet 28.</summary>
+    public required int InputSize { get; init; }
+
+    /// <summary>Smallest input side the architecture accepts (torchvision's min_size: VGG 32, AlexNet 63, …).</summary>
+    public required int MinInputSize { get; init; }
+
+    /// <summary>3 (RGB) for the ImageNet models, 1 (grey) for LeNet.</summary>
+    public int InputChannels { get; init; } = 3;
+
+    /// <summary>Per-channel mean subtracted after scaling pixels to [0, 1].</summary>
+    public required IReadOnlyList<float> Mean { get; init; }
+
+    /// <summary>Per-channel standard deviation divided by after subtracting the mean.</summary>
+    public required IReadOnlyList<float> Std { get; init; }
+
+    /// <summary>The documented Grad-CAM layer (dotted PyTorch name): vgg16 `features.29`, resnets `layer4`, …</summary>
+    public required string DefaultLayer { get; init; }
+
+    /// <summary>State-dict key of the last layer's weight, [classes, features]: its row count is the class count.</summary>
+    public required string ClassifierWeightKey { get; init; }
+
+    /// <summary>Classes of the published weights (1000 ImageNet classes; 10 digits for LeNet).</summary>
+    public int DefaultNumClasses { get; init; } = 1000;
+
+    /// <summary>torchvision's file name for the published weights ("vgg16-397923af.pth"); null when there are none.</summary>
+    public string? WeightsFileName { get; init; }
+
+    /// <summary>Where torchvision downloads <see cref="WeightsFileName"/> from.</summary>
+    public Uri? WeightsUrl { get; init; }
+
+    /// <summary>
+    /// Key prefixes of auxiliary training heads ("aux1.", "AuxLogits.") that inference never runs. They may be present
+    /// in or absent from a weights file either way: extra ones are ignored, missing ones keep their initial values.
+    /// </summary>
+    public IReadOnlyList<string> AuxiliaryKeyPrefixes { get; init; } = [];
+
+    /// <summary>Builds the architecture with the given class count (random weights).</summary>
+    public required Func<int, Module<Tensor, Tensor>> Factory { get; init; }
+
+    /// <summary>A new model with random weights, in eval mode, with <paramref name="numClasses"/> outputs (default: the published count).</summary>
+    public Module<Tensor, Tensor> Create(int? numClasses = null)
+    {
+        var classes = numClasses ?? DefaultNumClasses;
+        if (classes < 1) throw new ArgumentException($"The number of classes must be at least 1 (got {classes}).");
+        var model = Factory(classes);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>[batch, channels, size, size] with the trained input size unless <paramref name="size"/> is given.</summary>
+    public long[] InputShape(int batch = 1, int? size = null)
+    {
+        var side = size ?? InputSize;
+        if (side < MinInputSize)
+            throw new ArgumentException($"Input size {side} is too small: {Name} needs at least {MinInputSize}×{MinInputSize} pixels.");
+        return [batch, InputChannels, side, side];
+    }
+}
