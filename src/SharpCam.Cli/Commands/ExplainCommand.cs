@@ -4,6 +4,8 @@ using SharpCam.Cli.Console;
 using SharpCam.Data;
 using SharpCam.Explanation;
 using SharpCam.IO;
+using SharpCam.Images;
+using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
 using SharpCam.Rendering;
@@ -13,7 +15,10 @@ using TorchSharp;
 
 namespace SharpCam.Cli.Commands;
 
-/// <summary>`sharpcam explain`: CAM maps, figures and a manifest for chosen test digits.</summary>
+/// <summary>
+/// `sharpcam explain`: CAM maps, figures and a manifest — for test digits with a LeNet checkpoint (the notebook's
+/// first half), or for photos with a torchvision classifier (its second half).
+/// </summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
     public class Settings : DataSettings
@@ -21,6 +26,28 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [CommandOption("--checkpoint <FILE>")]
         [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors), as written by `sharpcam train`.")]
         public string? Checkpoint { get; init; }
+
+        [CommandOption("--model <NAME>")]
+        [Description("A torchvision classifier for photos: vgg16, resnet50, mobilenet_v3_large, … (`sharpcam layers --model X`). Default: lenet on digits.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--weights <FILE>")]
+        [Description("Weights for --model (.pth, .safetensors, .dat). Default: the torchvision file in the torch hub cache ($TORCH_HOME/hub/checkpoints), downloaded when a network exists.")]
+        public string? Weights { get; init; }
+
+        [CommandOption("--images <PATH>")]
+        [Description("Photos to explain with --model: a file, a folder (recursive; ImageFolder class folders become true labels) or a glob.")]
+        public string? Images { get; init; }
+
+        [CommandOption("--labels <FILE>")]
+        [Description("Class names: the notebook's imagenet1000_clsidx_to_labels.txt (a Python dict, parsed, never run), JSON, or one per line. Default: ImageNet's 1000.")]
+        public string? Labels { get; init; }
+
+        [CommandOption("--num-classes <N>")] [Description("Classes of a fine-tuned --model (default: inferred from the weights).")]
+        public int? NumClasses { get; init; }
+
+        [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3).")]
+        public int? InputSize { get; init; }
 
         [CommandOption("--indices <LIST>")] [Description("Test images to explain: indices and ranges, e.g. 0-15 or 3,7,10-12 (default 0-15).")]
         [DefaultValue("0-15")]
@@ -55,8 +82,11 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        if (settings.Model is not null && settings.Model != "lenet" || settings.Images is not null)
+            return ExplainPhotos(settings, cancellation);
         if (string.IsNullOrWhiteSpace(settings.Checkpoint))
-            throw new ArgumentException("--checkpoint FILE is required (e.g. runs/lenet/version_0/checkpoints/last.dat).");
+            throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
+                                        "for photos give --model NAME --images PATH.");
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
@@ -76,11 +106,11 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var inputs = ExplainInputs.FromMnist(test, IndexSelection.Parse(settings.Indices, test.Count));
         var explainSettings = new ExplainSettings
         {
-            Target = TargetRule.Parse(settings.Class, test.ClassNames), BatchSize = settings.BatchSize,
+            Target = TargetRule.Parse(settings.Class, new ClassNames(test.ClassNames)), BatchSize = settings.BatchSize,
             Style = OverlayStyle.GreyDigit, Device = device, TopK = 3,
         };
         var method = new GradCam(model.Module, [layer]);
-        var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNaming(test.ClassNames), explainSettings).Run(inputs, runDir,
+        var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNames(test.ClassNames), explainSettings).Run(inputs, runDir,
             FailuresCommand.ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
             progress));
@@ -101,6 +131,44 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         }
         ShowQuality(manifest);
         return manifest;
+    }
+
+    /// <summary>The notebook's second half: a torchvision classifier on photos, maps laid over them with cv2's JET overlay.</summary>
+    private static int ExplainPhotos(Settings settings, CancellationToken cancellation)
+    {
+        if (settings.Images is null) throw new ArgumentException("--images PATH is required with --model (a photo, a folder or a glob).");
+        if (settings.Checkpoint is not null) throw new ArgumentException("--checkpoint is for LeNet digits; give photo models their weights with --weights.");
+        var device = settings.ResolveDevice();
+        var spec = ModelZoo.Get(settings.Model ?? throw new ArgumentException("--images needs --model NAME (e.g. vgg16)."));
+        using var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
+        zoo.Model.to(device).eval();
+        var names = ClassNames.For(zoo.NumClasses, settings.Labels);
+        var layer = settings.Layer ?? spec.DefaultLayer;
+        LayerLocator.Find(zoo.Model, layer);   // an unknown --layer fails here, before any file is written
+        var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
+        var found = ImageInputs.Expand([settings.Images]);
+        using var scope = torch.NewDisposeScope();
+        var inputs = ProgressBars.Run(p => ExplainInputs.FromImages(found, preprocessing, names, p));
+        var explainSettings = new ExplainSettings
+        {
+            Target = TargetRule.Parse(settings.Class, names), BatchSize = settings.BatchSize, Style = OverlayStyle.ColourPhoto,
+            Device = device, TopK = 5,
+        };
+        using var staged = new StagedFolder(settings.Out);
+        var manifest = ProgressBars.Run(p => new Explainer(new GradCam(zoo.Model, [layer]), names, explainSettings).Run(inputs, staged.WorkPath,
+            new ManifestModel
+            {
+                Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
+                InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
+            },
+            new ManifestData { Source = Path.GetFullPath(settings.Images), Count = inputs.Count }, p));
+        manifest.Save(staged.WorkPath);
+        staged.Commit();
+        foreach (var item in manifest.Items)
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(item.PredictedName ?? "?")} " +
+                $"[grey]({string.Join(", ", item.TopK!.Select(t => $"{t.Name} {t.Probability:P1}").Select(Markup.Escape))})[/]");
+        AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(staged.Target)}[/] (manifest.json, maps/, figures/)");
+        return 0;
     }
 
     private static void ShowQuality(RunManifest manifest)

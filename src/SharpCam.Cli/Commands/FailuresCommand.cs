@@ -4,6 +4,7 @@ using SharpCam.Cli.Console;
 using SharpCam.Data;
 using SharpCam.Explanation;
 using SharpCam.IO;
+using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
 using SharpCam.Rendering;
@@ -66,7 +67,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         layer ??= LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device);
         var chosen = FailureAnalysis.Select(evaluation.Labels, evaluation.Predictions, evaluation.Confidences, limit);
         var inputs = ExplainInputs.FromMnist(test, chosen);
-        var analysis = new FailureAnalysis(new GradCam(model.Module, [layer]), new ClassNaming(test.ClassNames),
+        var analysis = new FailureAnalysis(new GradCam(model.Module, [layer]), new ClassNames(test.ClassNames),
             new ExplainSettings { Style = OverlayStyle.GreyDigit, Device = device, TopK = 3 });
         var items = ProgressBars.Run(p => analysis.Run(inputs, chosen.Select(i => evaluation.Predictions[i]).ToList(), runDir, p));
         var table = new Table().AddColumns("id", "true", "predicted", "confidence");

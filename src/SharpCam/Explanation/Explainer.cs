@@ -1,5 +1,6 @@
 using SharpCam.Cam;
 using SharpCam.IO;
+using SharpCam.Labels;
 using SharpCam.Rendering;
 using SharpCam.Targets;
 using TorchSharp;
@@ -22,7 +23,7 @@ public sealed record ExplainSettings
 /// resolution), its heatmap and three-panel figures and a grid of the inputs, and returns the run's manifest. The
 /// caller saves the manifest (after adding any other sections), so a folder is complete only when it has one.
 /// </summary>
-public sealed class Explainer(CamMethod method, ClassNaming naming, ExplainSettings settings)
+public sealed class Explainer(CamMethod method, ClassNames names, ExplainSettings settings)
 {
     public const string MapsFolder = "maps", FiguresFolder = "figures";
     private const int GridSize = 16;
@@ -45,12 +46,20 @@ public sealed class Explainer(CamMethod method, ClassNaming naming, ExplainSetti
             Layer = string.Join("+", method.TargetLayers),
             Normalization = method.Options.Normalization == MapNormalization.MinMax ? "min-max" : "divide-by-max",
             TargetRule = settings.Target.ToString(),
-            ClassNames = naming.Names,
+            ClassNames = names.Names,
             Data = data,
             Figures = new RunFigures { Grid = gridPath },
             Items = items,
         };
     }
+
+    /// <summary>Full probability vectors go into manifests only for small heads (MNIST); ImageNet keeps its top-k.</summary>
+    internal static IReadOnlyList<double>? ManifestProbabilities(double[] probabilities) =>
+        probabilities.Length <= 20 ? probabilities : null;
+
+    internal static IReadOnlyList<TopKEntry> TopKEntries(double[] probabilities, ClassNames names, int k) =>
+        probabilities.Select((p, c) => (p, c)).OrderByDescending(x => x.p).Take(k)
+            .Select(x => new TopKEntry { ClassIndex = x.c, Name = names.NameOf(x.c), Probability = x.p }).ToList();
 
     private static string Caption(ManifestItem item) =>
         item.TrueName is null ? item.PredictedName ?? "?" : $"{item.TrueName} → {item.PredictedName}";
@@ -93,10 +102,10 @@ public sealed class Explainer(CamMethod method, ClassNaming naming, ExplainSetti
         var layer = string.Join("+", method.TargetLayers);
         var heatmapPath = $"{FiguresFolder}/{input.Id}_heatmap.png";
         var panelsPath = $"{FiguresFolder}/{input.Id}_panels.png";
-        var about = target.ClassIndex is { } c ? $"{naming.Name(c)} ({target.Describe()})" : target.Describe();
+        var about = target.ClassIndex is { } c ? $"{names.NameOf(c)} ({target.Describe()})" : target.Describe();
         Figures.Heatmap(Path.Combine(runDir, heatmapPath), mapArray, $"{method.Name} at {layer}: {about}");
         Figures.Panels(Path.Combine(runDir, panelsPath), input.Display, mapArray, settings.Style,
-            $"{input.Id}: predicted {naming.Name(predicted)}" + (input.TrueLabel is { } t ? $", true {naming.Name(t)}" : ""));
+            $"{input.Id}: predicted {names.NameOf(predicted)}" + (input.TrueLabel is { } t ? $", true {names.NameOf(t)}" : ""));
 
         return new ManifestItem
         {
@@ -104,11 +113,11 @@ public sealed class Explainer(CamMethod method, ClassNaming naming, ExplainSetti
             Source = input.Source,
             Index = input.Index,
             TrueLabel = input.TrueLabel,
-            TrueName = input.TrueLabel is { } label ? naming.Name(label) : null,
+            TrueName = input.TrueLabel is { } label ? names.NameOf(label) : null,
             PredictedLabel = predicted,
-            PredictedName = naming.Name(predicted),
-            Probabilities = ClassNaming.ForManifest(probs),
-            TopK = naming.TopK(probs, settings.TopK),
+            PredictedName = names.NameOf(predicted),
+            Probabilities = Explainer.ManifestProbabilities(probs),
+            TopK = Explainer.TopKEntries(probs, names, settings.TopK),
             TargetClass = target.ClassIndex,
             Target = target.Describe(),
             Layer = layer,

@@ -1,5 +1,6 @@
 using SharpCam.Cam;
 using SharpCam.IO;
+using SharpCam.Labels;
 using SharpCam.Rendering;
 using SharpCam.Targets;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace SharpCam.Explanation;
 /// The notebook's purpose, automated: every misclassified image, most confident mistakes first, explained for both
 /// the class the model chose and the class it should have chosen, side by side.
 /// </summary>
-public sealed class FailureAnalysis(CamMethod method, ClassNaming naming, ExplainSettings settings)
+public sealed class FailureAnalysis(CamMethod method, ClassNames names, ExplainSettings settings)
 {
     /// <summary>
     /// The misclassified images among <paramref name="labels"/>/<paramref name="predictions"/>, most confident
@@ -60,19 +61,19 @@ public sealed class FailureAnalysis(CamMethod method, ClassNaming naming, Explai
         Npy.Save(Path.Combine(runDir, truePath), trueMap);
         var comparePath = $"{Explainer.FiguresFolder}/{input.Id}_compare.png";
         Figures.Compare(Path.Combine(runDir, comparePath), input.Display, TensorImages.ToArray(predictedMap), TensorImages.ToArray(trueMap),
-            settings.Style, $"{input.Id}: true {naming.Name(trueLabel)}",
-            $"why {naming.Name(predicted)} ({probs[predicted]:P0})", $"evidence for {naming.Name(trueLabel)} ({probs[trueLabel]:P0})");
+            settings.Style, $"{input.Id}: true {names.NameOf(trueLabel)}",
+            $"why {names.NameOf(predicted)} ({probs[predicted]:P0})", $"evidence for {names.NameOf(trueLabel)} ({probs[trueLabel]:P0})");
         return new ManifestItem
         {
             Id = input.Id,
             Source = input.Source,
             Index = input.Index,
             TrueLabel = trueLabel,
-            TrueName = naming.Name(trueLabel),
+            TrueName = names.NameOf(trueLabel),
             PredictedLabel = predicted,
-            PredictedName = naming.Name(predicted),
-            Probabilities = ClassNaming.ForManifest(probs),
-            TopK = naming.TopK(probs, settings.TopK),
+            PredictedName = names.NameOf(predicted),
+            Probabilities = Explainer.ManifestProbabilities(probs),
+            TopK = Explainer.TopKEntries(probs, names, settings.TopK),
             Confidence = probs[predicted],
             Layer = string.Join("+", method.TargetLayers),
             MapShape = predictedMap.shape.Select(d => (int)d).ToList(),

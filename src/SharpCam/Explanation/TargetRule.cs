@@ -1,3 +1,4 @@
+using SharpCam.Labels;
 using SharpCam.Targets;
 
 namespace SharpCam.Explanation;
@@ -8,25 +9,14 @@ public sealed record TargetRule(string Kind, int? FixedClass = null)
     public static readonly TargetRule Predicted = new("pred");
     public static readonly TargetRule True = new("true");
 
-    /// <summary>Parses `pred`, `true`, a class index, or a class name (exact, or a unique case-insensitive prefix).</summary>
-    public static TargetRule Parse(string text, IReadOnlyList<string> classNames)
+    /// <summary>Parses `pred`, `true`, a class index, or a class name (as <see cref="ClassNames.Resolve"/> matches them).</summary>
+    public static TargetRule Parse(string text, ClassNames names)
     {
         var value = text.Trim();
         if (value.Equals("pred", StringComparison.OrdinalIgnoreCase)) return Predicted;
         if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return True;
-        if (int.TryParse(value, out var index))
-            return index >= 0 && index < classNames.Count
-                ? new TargetRule("class", index)
-                : throw new ArgumentException($"--class {value}: the model has classes 0-{classNames.Count - 1}.");
-        var exact = classNames.Select((n, i) => (n, i)).Where(c => c.n.Equals(value, StringComparison.OrdinalIgnoreCase)).ToList();
-        var matches = exact.Count > 0 ? exact
-            : classNames.Select((n, i) => (n, i)).Where(c => c.n.StartsWith(value, StringComparison.OrdinalIgnoreCase)).ToList();
-        return matches.Count switch
-        {
-            1 => new TargetRule("class", matches[0].i),
-            0 => throw new ArgumentException($"--class {value}: not pred, true, a class index or a class name."),
-            _ => throw new ArgumentException($"--class {value} is ambiguous: {string.Join(", ", matches.Take(10).Select(m => $"{m.i} ({m.n})"))}."),
-        };
+        try { return new TargetRule("class", names.Resolve(value)); }
+        catch (ArgumentException e) { throw new ArgumentException($"--class {value}: {e.Message} (or use pred / true)", e); }
     }
 
     /// <summary>The target of one image for the `true` and fixed-class rules (`pred` needs the model's output).</summary>

@@ -41,6 +41,9 @@ public sealed class ClassNames
     public int Count => Names.Count;
     public string this[int index] => Names[index];
 
+    /// <summary>The name of a class, or its index as text when the model has more outputs than names.</summary>
+    public string NameOf(int index) => index >= 0 && index < Count ? Names[index] : index.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The index of a class given as an index ("281") or a name: exact, then case-insensitive, then a unique
     /// case-insensitive prefix ("tab" → "tabby" only if no other name starts so). Ambiguous or unknown names fail

@@ -73,3 +73,37 @@ public class LightningCheckpointCliTests(TrainedTinyModel trained)
         Assert.Equal(2, SharpCam.Explanation.RunManifest.Load(outDir).Items.Count);
     }
 }
+
+[Collection(CliRunner.Collection)]
+public class ExplainPhotosCliTests(TrainedTinyModel trained)
+{
+    /// <summary>The notebook's second half on the bundled photos, with a real torchvision state dict (random init, from ../shared).</summary>
+    [Support.SharedDataFact]
+    public void ExplainsPhotosWithATorchvisionModelAndTopFive()
+    {
+        var outDir = trained.Data.NewOutputPath("photos");
+        var (code, output) = CliRunner.Run("explain", "--model", "resnet18",
+            "--weights", Support.SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"),
+            "--images", Path.Combine(Support.RepoPaths.Root, "samples"), "--batch-size", "2", "--out", outDir);
+        Assert.Equal(0, code);
+        var manifest = SharpCam.Explanation.RunManifest.Load(outDir);
+        Assert.Equal(["0000-astronaut", "0001-chelsea", "0002-coffee", "0003-rocket"], manifest.Items.Select(i => i.Id));
+        Assert.Equal("layer4", manifest.Layer);
+        Assert.All(manifest.Items, item =>
+        {
+            Assert.Equal([7, 7], item.MapShape);                                   // layer4 at 224×224
+            Assert.Equal(5, item.TopK!.Count);
+            Assert.Null(item.Probabilities);                                       // 1000 classes: top-k only
+            Assert.True(File.Exists(Path.Combine(outDir, item.Figures!.Panels!)));
+        });
+        Assert.Contains("0001-chelsea:", output);
+    }
+
+    [Fact]
+    public void AnUnknownModelListsTheKnownOnes()
+    {
+        var (code, output) = CliRunner.Run("explain", "--model", "vgg17", "--images", ".", "--out", trained.Data.NewOutputPath("bad-model"));
+        Assert.Equal(1, code);
+        Assert.Contains("vgg16", output);
+    }
+}
