@@ -77,7 +77,7 @@ internal sealed class ActivationRecorder
                     {
                         // A copy: an in-place op further down (ReLU(inplace)) must not change what was recorded.
                         kept[key] = output.detach().clone().DetachFromDisposeScope();
-                        return null;
+                        return null!;
                     }
                     Tensor a;
                     if (output.requires_grad)
@@ -185,7 +185,7 @@ internal sealed class ActivationRecorder
         LayerLocator.Find(_model, name).register_forward_hook((_, _, output) =>
         {
             keep(output.clone().DetachFromDisposeScope());
-            return null;
+            return null!;
         }).remove;
 
     private static Tensor GradientOf(Tensor recorded) => recorded.grad?.detach() ?? zeros_like(recorded);

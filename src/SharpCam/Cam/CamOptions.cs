@@ -16,7 +16,7 @@ public sealed record CamOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>
-    /// Score-CAM only (Faster Score-CAM): score just the k channels of largest spatial activation variance per image
+    /// Score-CAM only (Faster Score-CAM): score just the k channels of largest mean absolute activation per image
     /// instead of all of them; null (the default) scores every channel, as pytorch-grad-cam does.
     /// </summary>
     public int? TopChannels { get; init; }
