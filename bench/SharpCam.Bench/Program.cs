@@ -9,8 +9,8 @@ using static TorchSharp.torch.nn;
 // SharpCam's CAM benchmark: seconds per image per method, the ratio to a plain no-grad forward of the same model and
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
 //   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick]
-// --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, 200 calls for
-// flatness); the full run takes tens of minutes on 2 cores.
+// --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
+// 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
 bool quick = args.Contains("--quick");
 int repetitions = quick ? 1 : 3;
 var batches = quick ? new[] { 1 } : new[] { 1, 8 };
@@ -43,12 +43,22 @@ foreach (var (name, create, layer) in models)
         foreach (var info in CamMethods.All)
         {
             if (perChannel.Contains(info.Name) && batch != 1) continue;
-            var options = new CamOptions { BatchSize = ScoreCamBatch, TopChannels = quick && info.Name == "scorecam" ? ScoreCamBatch : null };
+            // --quick: Score-CAM on 32 channels only, Ablation-CAM with 128 ablated copies per forward (fewer passes).
+            var options = new CamOptions
+            {
+                BatchSize = quick && info.Name == "ablationcam" ? 4 * ScoreCamBatch : ScoreCamBatch,
+                TopChannels = quick && info.Name == "scorecam" ? ScoreCamBatch : null,
+            };
             var method = CamMethods.Create(info.Name, model, new[] { layer }, options);
             MemoryProbe.Settle();
             MemoryProbe.ResetPeak();
             var seconds = Seconds(() => method.Explain(input).Dispose(), perChannel.Contains(info.Name) ? 1 : repetitions);
-            var label = info.Name == "scorecam" && quick ? $"scorecam (top {ScoreCamBatch})" : info.Name;
+            var label = !quick ? info.Name : info.Name switch
+            {
+                "scorecam" => $"scorecam (top {options.TopChannels})",
+                "ablationcam" => $"ablationcam (batch {options.BatchSize})",
+                _ => info.Name,
+            };
             Console.WriteLine($"| {name} | {batch} | {label} | {seconds / batch:F4} | {seconds / forward:F2} | {Mib(MemoryProbe.PeakResidentBytes)} |");
             if (info.Name == "scorecam") scoreCamRows.Add(ScoreCamFloor(name, model, layer, input, seconds, options));
         }

@@ -9,9 +9,8 @@ namespace SharpCam.Cam;
 /// <summary>
 /// FullGrad (Srinivas &amp; Fleuret, 2019), as pytorch-grad-cam computes it. It has no target layer: it uses the input
 /// term |x ⊙ ∂s/∂x| and, for every Conv2d and BatchNorm2d with a bias, |b_c · ∂s/∂z_c| (z = that layer's output;
-/// a BatchNorm's bias is its effective one, b − μ·γ/√(σ² + ε)). Every [image, channel] slice is normalised and
-/// upsampled on its own, the layer terms are summed over channels, all terms are summed, and the sum is normalised
-/// once (no ReLU).
+/// a BatchNorm's bias is its effective one, b − μ·γ/√(σ² + ε)). Every [image, channel] slice is normalised on its
+/// own and upsampled to the input, all slices of all terms are summed, and the sum is normalised once (no ReLU).
 /// </summary>
 public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options = null)
     : CamMethod(model, BiasLayers(model), options, layersRequired: false)
@@ -23,13 +22,15 @@ public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options =
         if (Options.EigenSmooth) throw new NotSupportedException("EigenSmooth is not available for FullGrad; turn it off.");
         var (recorded, chosen) = Record(input, targets, GradientScope.Input);
         var size = new[] { input.shape[2], input.shape[3] };
-        var terms = new List<Tensor> { ScaledPerChannel((input * recorded.InputGradient!).abs(), size) };
+        var sum = SumOfNormalisedSlices((input * recorded.InputGradient!).abs());
         foreach (var capture in recorded.Captures)
         {
             var biasGradient = (EffectiveBias(capture.Name).view(1, -1, 1, 1) * capture.RequireGradients()).abs();
-            terms.Add(ScaledPerChannel(biasGradient, size).sum(1, keepdim: true));
+            // Upsampling is linear, so Σ_c up(norm(t_c)) = up(Σ_c norm(t_c)): one upsample per layer instead of one per
+            // channel (ResNet-50 would otherwise hold ~26,000 maps of 224×224).
+            sum += CamMethod.Upsample(SumOfNormalisedSlices(biasGradient), size);
         }
-        var maps = MapNormalizer.Normalize(cat(terms, 1).sum(1), Options.Normalization);
+        var maps = MapNormalizer.Normalize(sum, Options.Normalization);
         var none = new Dictionary<string, Tensor>();
         return new PassResult(recorded.Logits, chosen, maps, none, none, null);
     }
@@ -44,12 +45,9 @@ public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options =
             .Select(nm => nm.name)
             .ToList();
 
-    /// <summary>[N, C, h, w] → [N, C, H, W], each [n, c] slice normalised, then upsampled.</summary>
-    private Tensor ScaledPerChannel(Tensor terms, long[] size)
-    {
-        var (n, c) = (terms.shape[0], terms.shape[1]);
-        return CamMethod.Upsample(MapNormalizer.Normalize(terms.flatten(0, 1), Options.Normalization), size).view(n, c, size[0], size[1]);
-    }
+    /// <summary>[N, C, h, w] → [N, h, w]: each [n, c] slice normalised on its own, then summed over channels.</summary>
+    private Tensor SumOfNormalisedSlices(Tensor terms) =>
+        MapNormalizer.Normalize(terms.flatten(0, 1), Options.Normalization).view_as(terms).sum(1);
 
     private Tensor EffectiveBias(string layerName)
     {

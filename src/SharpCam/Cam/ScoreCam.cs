@@ -41,7 +41,7 @@ public sealed class ScoreCam(Module<Tensor, Tensor> model, IReadOnlyList<string>
             var count = Math.Min(Options.BatchSize, total - start);
             var images = Enumerable.Range(0, (int)count).Select(r => (start + r) / k).ToArray();
             var masks = Masks(maps.index_select(0, rows.narrow(0, start, count)), size);
-            var inputs = pass.Input.index_select(0, tensor(images)) * masks.unsqueeze(1);
+            var inputs = pass.Input.index_select(0, tensor(images)).mul_(masks.unsqueeze(1));
             var rowTargets = images.Select(i => pass.Targets[(int)i]).ToList();
             scores.Add(ScoreInputs(inputs, rowTargets).MoveToOuterDisposeScope());
             pass.Progress?.Report(new ProgressUpdate($"Score-CAM {layer.Name}", start + count, total));

@@ -22,8 +22,9 @@ public sealed class ResNetFixture : IDisposable
 
 /// <summary>
 /// Set B: torchvision resnet18 with random weights, 2 random inputs, fixed targets [1, 500] (image 1's target logit is
-/// negative), target layer layer4.1 (= layer4[-1]). Tolerance 1e-3 on [0, 1] maps unless stated; the 7×7 → 224 maps
-/// are smooth, so the measured differences are far smaller.
+/// negative), target layer layer4.1 (= layer4[-1]). The fixtures README suggests 1e-3 on [0, 1] maps; measured
+/// differences are ≤ 1.2e-6 (Ablation-CAM 5e-5: its weights (s − s_c)/s subtract nearly equal scores), so the tests
+/// allow 1e-5 (Ablation-CAM 5e-4).
 /// </summary>
 public class ResNetParityTests(ResNetFixture fixture) : IClassFixture<ResNetFixture>
 {
@@ -41,17 +42,17 @@ public class ResNetParityTests(ResNetFixture fixture) : IClassFixture<ResNetFixt
     }
 
     [SharedDataTheory]
-    [InlineData("gradcam", "GradCAM")]
-    [InlineData("hirescam", "HiResCAM")]
-    [InlineData("gradcam++", "GradCAMPlusPlus")]
-    [InlineData("xgradcam", "XGradCAM")]
-    [InlineData("layercam", "LayerCAM")]
-    [InlineData("ablationcam", "AblationCAM")]
-    public void MapsMatchPytorchGradCam(string method, string reference)
+    [InlineData("gradcam", "GradCAM", 1e-5)]
+    [InlineData("hirescam", "HiResCAM", 1e-5)]
+    [InlineData("gradcam++", "GradCAMPlusPlus", 1e-5)]
+    [InlineData("xgradcam", "XGradCAM", 1e-5)]
+    [InlineData("layercam", "LayerCAM", 1e-5)]
+    [InlineData("ablationcam", "AblationCAM", 5e-4)]
+    public void MapsMatchPytorchGradCam(string method, string reference, double tolerance)
     {
         using var scope = NewDisposeScope();
         using var result = CamMethods.Create(method, fixture.Model!, Layer4, CamFixtures.Parity).Explain(fixture.F["inputs"], Targets);
-        TensorAssert.Close(fixture.F[reference], result.Maps, 1e-3, reference);
+        TensorAssert.Close(fixture.F[reference], result.Maps, tolerance, reference);
     }
 
     [SharedDataFact]
@@ -68,7 +69,7 @@ public class ResNetParityTests(ResNetFixture fixture) : IClassFixture<ResNetFixt
     {
         using var scope = NewDisposeScope();
         using var result = new GradCam(fixture.Model!, new[] { "layer3.1", "layer4.1" }, CamFixtures.Parity).Explain(fixture.F["inputs"], Targets);
-        TensorAssert.Close(fixture.F["GradCAM_multi"], result.Maps, 1e-3, "GradCAM_multi");
+        TensorAssert.Close(fixture.F["GradCAM_multi"], result.Maps, 1e-5, "GradCAM_multi");
         Assert.Equal(new long[] { 2, 14, 14 }, result.LayerMaps["layer3.1"].shape);
     }
 
@@ -78,10 +79,10 @@ public class ResNetParityTests(ResNetFixture fixture) : IClassFixture<ResNetFixt
         using var scope = NewDisposeScope();
         using var result = new EigenCam(fixture.Model!, Layer4, CamFixtures.Parity).Explain(fixture.F["inputs"]);
         var aligned = CamFixtures.AlignSigns(result.RawLayerMaps["layer4.1"], fixture.F["EigenCAM_raw"]);
-        // Projections reach ±40: 1e-3 absolute.
-        TensorAssert.Close(fixture.F["EigenCAM_raw"], aligned, 1e-3, "EigenCAM_raw");
+        // Projections reach ±40: 1e-4 absolute (measured 2.3e-5).
+        TensorAssert.Close(fixture.F["EigenCAM_raw"], aligned, 1e-4, "EigenCAM_raw");
         var maps = CamMethod.FuseLayerMaps(new Dictionary<string, Tensor> { ["layer4.1"] = aligned }, new long[] { 224, 224 }, MapNormalization.MinMax).Maps;
-        TensorAssert.Close(fixture.F["EigenCAM"], maps, 1e-3, "EigenCAM");
+        TensorAssert.Close(fixture.F["EigenCAM"], maps, 1e-5, "EigenCAM");
     }
 
     /// <summary>
@@ -95,7 +96,7 @@ public class ResNetParityTests(ResNetFixture fixture) : IClassFixture<ResNetFixt
         using var scope = NewDisposeScope();
         var options = CamFixtures.Parity with { BatchSize = 32 };
         using var result = new ScoreCam(fixture.Model!, Layer4, options).Explain(fixture.F["inputs"][..1], Targets.Take(1).ToList());
-        TensorAssert.Close(fixture.F["ScoreCAM"][..1], result.Maps, 1e-3, "ScoreCAM image 0");
+        TensorAssert.Close(fixture.F["ScoreCAM"][..1], result.Maps, 1e-5, "ScoreCAM image 0");
     }
 
     /// <summary>Faster Score-CAM: 32 of 512 channels keep the exact map's pixel ranking (ρ ≥ 0.9; measured 0.98, 0.975).</summary>
