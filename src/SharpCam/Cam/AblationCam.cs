@@ -59,16 +59,18 @@ public sealed class AblationCam(Module<Tensor, Tensor> model, IReadOnlyList<stri
     {
         var count = replacement.shape[0];
         var rowTargets = Enumerable.Repeat(target, (int)count).ToList();
+        // A fresh handle per forward: containers such as Sequential dispose the outputs they pass along.
+        Func<Tensor, Tensor> replace = _ => replacement.alias();
         if (!_repeatInput)
         {
             // A model that ties a later tensor to the input's batch size fails here (shape errors from libtorch, or
             // fewer output rows than targets).
-            try { return ScoreInputs(image, rowTargets, layerName, _ => replacement); }
+            try { return ScoreInputs(image, rowTargets, layerName, replace); }
             catch (ExternalException) { }
             catch (ArgumentException) { }
-            // The model mixes the input's batch size into later layers: use the library's way from now on.
-            _repeatInput = true;
         }
-        return ScoreInputs(image.expand(count, -1, -1, -1), rowTargets, layerName, _ => replacement);
+        var scores = ScoreInputs(image.expand(count, -1, -1, -1), rowTargets, layerName, replace);
+        _repeatInput = true;   // the library's way works for this model: use it from now on
+        return scores;
     }
 }

@@ -148,7 +148,8 @@ internal sealed class ActivationRecorder
     /// <summary>
     /// One forward without gradients (inference mode), returning <paramref name="score"/> of what the targets read (the
     /// logits, or <paramref name="scoredLayer"/>'s output). With <paramref name="replacedLayer"/>, that target layer's
-    /// output is replaced by <paramref name="replace"/>(output) on its way down (Ablation-CAM).
+    /// output is replaced by <paramref name="replace"/>(output) on its way down (Ablation-CAM); it must return a tensor
+    /// the model may dispose (containers such as Sequential dispose what they pass along).
     /// </summary>
     public Tensor Forward(Tensor input, string? scoredLayer, Func<Tensor, Tensor> score,
                           string? replacedLayer = null, Func<Tensor, Tensor>? replace = null)
