@@ -12,7 +12,7 @@ using static TorchSharp.torch.nn;
 // --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
 // 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
 bool quick = args.Contains("--quick");
-int repetitions = quick ? 1 : 3;
+int repetitions = quick ? 2 : 5;
 var batches = quick ? new[] { 1 } : new[] { 1, 8 };
 var models = new (string Name, Func<Module<Tensor, Tensor>> Create, string Layer)[]
 {
@@ -37,9 +37,10 @@ foreach (var (name, create, layer) in models)
     {
         using var scope = NewDisposeScope();
         var input = randn(batch, 3, 224, 224, generator: new Generator(1));
+        Action forward = () => { using var s = NewDisposeScope(); using var g = no_grad(); model.call(input); };
         MemoryProbe.ResetPeak();
-        var forward = Seconds(() => { using var s = NewDisposeScope(); using var g = no_grad(); model.call(input); }, repetitions);
-        Console.WriteLine($"| {name} | {batch} | forward (no_grad) | {forward / batch:F4} | 1.00 | {Mib(MemoryProbe.PeakResidentBytes)} |");
+        var forwardSeconds = Median(Samples(forward, repetitions));
+        Console.WriteLine($"| {name} | {batch} | forward (no_grad) | {forwardSeconds / batch:F4} | 1.00 | {Mib(MemoryProbe.PeakResidentBytes)} |");
         foreach (var info in CamMethods.All)
         {
             if (perChannel.Contains(info.Name) && batch != 1) continue;
@@ -52,14 +53,15 @@ foreach (var (name, create, layer) in models)
             var method = CamMethods.Create(info.Name, model, new[] { layer }, options);
             MemoryProbe.Settle();
             MemoryProbe.ResetPeak();
-            var seconds = Seconds(() => method.Explain(input).Dispose(), perChannel.Contains(info.Name) ? 1 : repetitions);
+            var cheap = !perChannel.Contains(info.Name);
+            var (seconds, ratio) = Paired(() => method.Explain(input).Dispose(), forward, cheap ? repetitions : 1, warmUp: cheap);
             var label = !quick ? info.Name : info.Name switch
             {
                 "scorecam" => $"scorecam (top {options.TopChannels})",
                 "ablationcam" => $"ablationcam (batch {options.BatchSize})",
                 _ => info.Name,
             };
-            Console.WriteLine($"| {name} | {batch} | {label} | {seconds / batch:F4} | {seconds / forward:F2} | {Mib(MemoryProbe.PeakResidentBytes)} |");
+            Console.WriteLine($"| {name} | {batch} | {label} | {seconds / batch:F4} | {ratio:F2} | {Mib(MemoryProbe.PeakResidentBytes)} |");
             if (info.Name == "scorecam") scoreCamRows.Add(ScoreCamFloor(name, model, layer, input, seconds, options));
         }
     }
@@ -76,8 +78,8 @@ Console.WriteLine();
 Flatness(quick ? 200 : 2000);
 return 0;
 
-// Median wall time of `repetitions` runs after one warm-up run.
-static double Seconds(Action run, int repetitions)
+// Wall times of `repetitions` runs after one warm-up run.
+static List<double> Samples(Action run, int repetitions)
 {
     run();
     var times = new List<double>();
@@ -87,8 +89,35 @@ static double Seconds(Action run, int repetitions)
         run();
         times.Add(watch.Elapsed.TotalSeconds);
     }
-    times.Sort();
-    return times[times.Count / 2];
+    return times;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}
+
+// The machine is shared, so the method and the plain forward alternate: the median time of the method, and the
+// median of its per-round ratios to the forward run right before it. Methods that take one forward per channel are
+// long enough to need no warm-up run.
+static (double Seconds, double Ratio) Paired(Action method, Action forward, int repetitions, bool warmUp)
+{
+    forward();
+    if (warmUp) method();
+    var times = new List<double>();
+    var ratios = new List<double>();
+    for (int i = 0; i < repetitions; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        forward();
+        var forwardSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        method();
+        times.Add(watch.Elapsed.TotalSeconds);
+        ratios.Add(times[^1] / forwardSeconds);
+    }
+    return (Median(times), Median(ratios));
 }
 
 static string Mib(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("F0");
@@ -101,7 +130,7 @@ static string ScoreCamFloor(string name, Module<Tensor, Tensor> model, string la
     using (no_grad()) channels = new LayerShape(model, layer).Channels(input[..1]);
     var scored = Math.Min(channels, options.TopChannels ?? channels);
     var batch = input[..1].expand(options.BatchSize, -1, -1, -1).contiguous();
-    var perBatch = Seconds(() => { using var s = NewDisposeScope(); using var g = inference_mode(); model.call(batch); }, 1);
+    var perBatch = Median(Samples(() => { using var s = NewDisposeScope(); using var g = inference_mode(); model.call(batch); }, 1));
     var floor = perBatch * Math.Ceiling(scored / (double)options.BatchSize);
     return $"| {name} | {scored} | {scoreCamSeconds:F2} | {floor:F2} | {scoreCamSeconds / floor:F2} |";
 }

@@ -31,7 +31,7 @@ public sealed class ScoreCam(Module<Tensor, Tensor> model, IReadOnlyList<string>
         var (n, c) = (a.shape[0], a.shape[1]);
         var channels = ScoredChannels(a);                                   // [N, k]
         var k = channels.shape[1];
-        var rows = (channels + arange(n).unsqueeze(1) * c).flatten();       // into a.flatten(0, 1): [N·k]
+        var rows = (channels + arange(n, device: a.device).unsqueeze(1) * c).flatten();   // into a.flatten(0, 1): [N·k]
         var maps = a.flatten(0, 1);
         var size = new[] { pass.Input.shape[2], pass.Input.shape[3] };
         var scores = new List<Tensor>();
@@ -41,7 +41,7 @@ public sealed class ScoreCam(Module<Tensor, Tensor> model, IReadOnlyList<string>
             var count = Math.Min(Options.BatchSize, total - start);
             var images = Enumerable.Range(0, (int)count).Select(r => (start + r) / k).ToArray();
             var masks = Masks(maps.index_select(0, rows.narrow(0, start, count)), size);
-            var inputs = pass.Input.index_select(0, tensor(images)).mul_(masks.unsqueeze(1));
+            var inputs = pass.Input.index_select(0, tensor(images, device: pass.Input.device)).mul_(masks.unsqueeze(1));
             var rowTargets = images.Select(i => pass.Targets[(int)i]).ToList();
             scores.Add(ScoreInputs(inputs, rowTargets).MoveToOuterDisposeScope());
             pass.Progress?.Report(new ProgressUpdate($"Score-CAM {layer.Name}", start + count, total));
