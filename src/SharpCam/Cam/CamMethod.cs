@@ -10,16 +10,26 @@ namespace SharpCam.Cam;
 /// forward (and backward) with hooks on the target layers → per layer, a method-specific [N, C, h, w] tensor of
 /// channel contributions → channel sum (or first principal component) → ReLU → normalise → upsample to the input
 /// (bilinear) → mean over layers (renormalised only in pytorch-grad-cam's MinMax mode). A method only says how its contributions come from the
-/// recorded activations and gradients (<see cref="ChannelContributions"/>).
+/// recorded activations and gradients (<see cref="ChannelContributions"/>); the few methods that are not a weighted
+/// sum of activations (FullGrad, Guided Backprop) replace the whole pass (<see cref="Run"/>).
 /// </summary>
 public abstract class CamMethod
 {
     protected CamMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options)
+        : this(model, targetLayers, options, layersRequired: true) { }
+
+    /// <summary>For methods that choose their own layers (FullGrad) or use none (Guided Backprop).</summary>
+    private protected CamMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options, bool layersRequired)
     {
-        if (targetLayers.Count == 0) throw new ArgumentException("At least one target layer is needed.", nameof(targetLayers));
+        if (layersRequired && targetLayers.Count == 0)
+            throw new ArgumentException("At least one target layer is needed (e.g. `conv.4`, `layer4`); `sharpcam layers` lists them.", nameof(targetLayers));
         Model = model;
         TargetLayers = targetLayers;
         Options = options ?? new CamOptions();
+        if (Options.BatchSize < 1)
+            throw new ArgumentException($"CamOptions.BatchSize must be at least 1; got {Options.BatchSize}.", nameof(options));
+        if (Options.TopChannels < 1)
+            throw new ArgumentException($"CamOptions.TopChannels must be at least 1 (or null for every channel); got {Options.TopChannels}.", nameof(options));
         Recorder = new ActivationRecorder(model, targetLayers);
     }
 
@@ -42,87 +52,101 @@ public abstract class CamMethod
 
     /// <summary>
     /// Explains a batch [N, C, H, W]. <paramref name="targets"/> has one entry per image; null explains each image's
-    /// predicted class (its highest logit).
+    /// predicted class (its highest logit). Methods that run many forwards report them to <paramref name="progress"/>.
     /// </summary>
-    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets = null)
+    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets = null, IProgress<ProgressUpdate>? progress = null)
     {
         if (input.dim() != 4) throw new ArgumentException($"Expected an image batch [N, C, H, W]; got shape [{string.Join(", ", input.shape)}].");
         if (targets is not null && targets.Count != input.shape[0])
             throw new ArgumentException($"{targets.Count} targets were given for {input.shape[0]} images; give one per image.");
         using var scope = NewDisposeScope();
-        var pass = Run(input, targets);
-        if (Options.AugSmooth) pass = pass with { Maps = AugmentedMaps(input, pass.Targets) };
-        return new CamResult(Name, pass.Logits, pass.Targets, pass.Maps, pass.LayerMaps, pass.RawLayerMaps);
+        var pass = Run(input, targets, progress);
+        if (Options.AugSmooth) pass = pass with { Maps = AugmentedMaps(input, pass, progress) };
+        return new CamResult(Name, pass.Logits, pass.Targets, pass.Maps, pass.LayerMaps, pass.RawLayerMaps, pass.Attributions);
     }
 
     /// <summary>One full pass of the pipeline on one input batch.</summary>
-    private protected virtual PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets)
+    internal virtual PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {
-        Tensor logits;
-        List<LayerCapture> captures;
-        if (UsesGradients && targets is not null)
-            (logits, captures) = Recorder.Run(input, l => TargetScores(l, targets).sum());
-        else if (UsesGradients)
-        {
-            // Default targets need the logits first: the backward's score is built from the same forward.
-            IReadOnlyList<ICamTarget>? chosen = null;
-            (logits, captures) = Recorder.Run(input, l => TargetScores(l, chosen = PredictedClassTargets(l)).sum());
-            targets = chosen!;
-        }
-        else
-        {
-            (logits, captures) = Recorder.Run(input, null);
-            targets ??= PredictedClassTargets(logits);
-        }
-
-        var pass = new CamPass(this, input, logits, targets);
-        var size = new[] { input.shape[2], input.shape[3] };
+        var (recorded, chosen) = Record(input, targets, UsesGradients ? GradientScope.TargetLayers : GradientScope.None);
+        var pass = new CamPass(input, recorded.Logits, recorded.Scored, chosen, progress);
         var raw = new Dictionary<string, Tensor>();
-        var normalised = new Dictionary<string, Tensor>();
-        var upsampled = new List<Tensor>();
-        foreach (var capture in captures)
+        foreach (var capture in recorded.Captures)
         {
             var contributions = ChannelContributions(pass, capture);
-            var map = AlwaysProjects || Options.EigenSmooth
+            raw[capture.Name] = AlwaysProjects || Options.EigenSmooth
                 ? EigenProjection.FirstComponent(contributions)
                 : contributions.sum(1);
-            raw[capture.Name] = map;
-            var layerMap = MapNormalizer.Normalize(map.relu(), Options.Normalization);
-            normalised[capture.Name] = layerMap;
-            upsampled.Add(Upsample(layerMap, size));
         }
-        var maps = FuseLayers(upsampled);
-        return new PassResult(logits, targets, maps, normalised, raw);
+        var (maps, layerMaps) = FuseLayerMaps(raw, new[] { input.shape[2], input.shape[3] }, Options.Normalization);
+        return new PassResult(recorded.Logits, chosen, maps, layerMaps, raw, null);
     }
 
     /// <summary>
-    /// The mean of the per-layer maps. pytorch-grad-cam (MinMax) clamps and renormalises it; the notebook
-    /// (DivideByMax) normalises only at feature resolution and leaves the upsampled map as bilinear gives it.
+    /// Forward (and backward, unless <paramref name="gradients"/> is None) with the hooks on; null targets become each
+    /// image's predicted class, chosen from the same forward.
     /// </summary>
-    private Tensor FuseLayers(List<Tensor> upsampled)
+    private protected (RecordedPass Recorded, IReadOnlyList<ICamTarget> Targets) Record(
+        Tensor input, IReadOnlyList<ICamTarget>? targets, GradientScope gradients)
     {
-        var mean = stack(upsampled, 1).relu().mean(new long[] { 1 });
-        return Options.Normalization == MapNormalization.MinMax ? MapNormalizer.Normalize(mean, MapNormalization.MinMax) : mean;
+        var scoredLayer = ScoredLayerOf(targets);
+        if (gradients == GradientScope.None)
+        {
+            var recorded = Recorder.Run(input, gradients, scoredLayer, null);
+            return (recorded, targets ?? PredictedClassTargets(recorded.Logits));
+        }
+        var chosen = targets;
+        var withGradients = Recorder.Run(input, gradients, scoredLayer,
+            (logits, scored) => TargetScores(scored, chosen ??= PredictedClassTargets(logits)).sum());
+        return (withGradients, chosen!);
     }
 
-    /// <summary>pytorch-grad-cam's aug_smooth: the mean of the maps of 6 flip × brightness variants, each undone, not renormalised.</summary>
-    private Tensor AugmentedMaps(Tensor input, IReadOnlyList<ICamTarget> targets)
+    /// <summary>
+    /// Steps 3–4 of the pipeline from the raw per-layer maps ([N, h, w] each, before ReLU): per layer ReLU → normalise
+    /// → upsample to <paramref name="size"/>; then stack, ReLU, mean over layers. pytorch-grad-cam (MinMax)
+    /// normalises that mean again; the notebook (DivideByMax) normalises only at feature resolution and leaves the
+    /// upsampled map as bilinear interpolation gives it. Returns the final maps and, per layer, the normalised map at
+    /// feature resolution.
+    /// </summary>
+    public static (Tensor Maps, Dictionary<string, Tensor> LayerMaps) FuseLayerMaps(
+        IReadOnlyDictionary<string, Tensor> rawLayerMaps, long[] size, MapNormalization normalization)
+    {
+        var layerMaps = rawLayerMaps.ToDictionary(kv => kv.Key, kv => MapNormalizer.Normalize(kv.Value.relu(), normalization));
+        var mean = stack(layerMaps.Values.Select(m => Upsample(m, size)).ToList(), 1).relu().mean(new long[] { 1 });
+        return (normalization == MapNormalization.MinMax ? MapNormalizer.Normalize(mean, normalization) : mean, layerMaps);
+    }
+
+    /// <summary>
+    /// pytorch-grad-cam's aug_smooth: the mean of the maps of 6 flip × brightness variants, each undone, not
+    /// renormalised. Every variant explains the targets of the unmodified pass (the library would re-pick the predicted
+    /// class per variant when no targets are given); the (no flip, ×1) variant is that pass itself.
+    /// </summary>
+    private Tensor AugmentedMaps(Tensor input, PassResult plain, IProgress<ProgressUpdate>? progress)
     {
         var maps = new List<Tensor>();
         foreach (var flip in new[] { false, true })
         foreach (var brightness in new[] { 0.9f, 1.0f, 1.1f })
         {
+            if (!flip && brightness == 1.0f)
+            {
+                maps.Add(plain.Maps);
+                continue;
+            }
             var variant = input * brightness;
             if (flip) variant = variant.flip(3);
-            var map = Run(variant, targets).Maps;
+            var map = Run(variant, plain.Targets, progress).Maps;
             maps.Add(flip ? map.flip(2) : map);
         }
         return stack(maps).mean(new long[] { 0 });
     }
 
-    /// <summary>Each image's target score, [N]; the backward of their sum gives each image its own gradient.</summary>
-    public static Tensor TargetScores(Tensor logits, IReadOnlyList<ICamTarget> targets) =>
-        stack(targets.Select((t, i) => t.Score(logits[i])).ToList());
+    /// <summary>Each image's target score, [N], from the tensor the targets read (row i belongs to image i).</summary>
+    public static Tensor TargetScores(Tensor scored, IReadOnlyList<ICamTarget> targets)
+    {
+        if (scored.shape[0] != targets.Count)
+            throw new ArgumentException($"{targets.Count} targets for a model output with {scored.shape[0]} rows; give one target per image.");
+        return stack(targets.Select((t, i) => t.Score(scored[i])).ToList());
+    }
 
     /// <summary>The predicted class of each image as a logit target.</summary>
     public static IReadOnlyList<ICamTarget> PredictedClassTargets(Tensor logits)
@@ -137,27 +161,25 @@ public abstract class CamMethod
             ? maps
             : functional.interpolate(maps.unsqueeze(1), size, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
 
-    private protected sealed record PassResult(Tensor Logits, IReadOnlyList<ICamTarget> Targets, Tensor Maps,
-        IReadOnlyDictionary<string, Tensor> LayerMaps, IReadOnlyDictionary<string, Tensor> RawLayerMaps);
-}
+    /// <summary>
+    /// The scores of one target on a batch of modified inputs, [B] (no gradients, inference mode): Score-CAM's masked
+    /// forwards and the like.
+    /// </summary>
+    private protected Tensor ScoreInputs(Tensor inputs, IReadOnlyList<ICamTarget> rowTargets, string? replacedLayer = null,
+                                         Func<Tensor, Tensor>? replace = null) =>
+        Recorder.Forward(inputs, ScoredLayerOf(rowTargets), scored => TargetScores(scored, rowTargets), replacedLayer, replace);
 
-/// <summary>What a method may use while it computes its contributions: the input, the logits and the targets.</summary>
-public sealed class CamPass
-{
-    private readonly CamMethod _method;
-
-    internal CamPass(CamMethod method, Tensor input, Tensor logits, IReadOnlyList<ICamTarget> targets)
+    /// <summary>The layer all targets read (null: the model output); one batch cannot mix them.</summary>
+    private static string? ScoredLayerOf(IReadOnlyList<ICamTarget>? targets)
     {
-        _method = method;
-        Input = input;
-        Logits = logits;
-        Targets = targets;
+        var layers = targets?.Select(t => t.ScoredLayer).Distinct().ToList();
+        if (layers is null || layers.Count == 0) return null;
+        if (layers.Count > 1)
+            throw new ArgumentException("All targets of one batch must read the same tensor; got " +
+                string.Join(", ", layers.Select(l => l ?? "the model output")) + ". Explain them in separate batches.");
+        return layers[0];
     }
 
-    public Tensor Input { get; }
-    public Tensor Logits { get; }
-    public IReadOnlyList<ICamTarget> Targets { get; }
-
-    /// <summary>Each image's target score on the unmodified input, [N].</summary>
-    public Tensor Scores => CamMethod.TargetScores(Logits, Targets);
+    internal sealed record PassResult(Tensor Logits, IReadOnlyList<ICamTarget> Targets, Tensor Maps,
+        IReadOnlyDictionary<string, Tensor> LayerMaps, IReadOnlyDictionary<string, Tensor> RawLayerMaps, Tensor? Attributions);
 }

@@ -14,4 +14,10 @@ public sealed record CamOptions
 
     /// <summary>Images per extra forward pass, for methods that run many (Score-CAM, Ablation-CAM).</summary>
     public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// Score-CAM only (Faster Score-CAM): score just the k channels of largest mean absolute activation per image
+    /// instead of all of them; null (the default) scores every channel, as pytorch-grad-cam does.
+    /// </summary>
+    public int? TopChannels { get; init; }
 }

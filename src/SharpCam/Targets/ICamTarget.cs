@@ -8,8 +8,17 @@ namespace SharpCam.Targets;
 /// </summary>
 public interface ICamTarget
 {
-    /// <summary>The scalar to explain, from one image's output row (shape [K]); must stay in the autograd graph.</summary>
+    /// <summary>
+    /// The scalar to explain, from one image's row of what the target reads (the model output, shape [K], or the
+    /// output of <see cref="ScoredLayer"/>); must stay in the autograd graph.
+    /// </summary>
     Tensor Score(Tensor output);
+
+    /// <summary>
+    /// The dotted name of the layer whose output <see cref="Score"/> reads instead of the model output (null: the
+    /// model output). It must come after every target layer.
+    /// </summary>
+    string? ScoredLayer => null;
 
     /// <summary>The class this target is about, when it is about a class; recorded in manifests.</summary>
     int? ClassIndex { get; }

@@ -1,0 +1,90 @@
+using SharpCam.Cam;
+using SharpCam.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SharpCam.Tests.Cam;
+
+/// <summary>
+/// The SVD-based maps (Eigen-CAM, EigenGrad-CAM, Grad-CAM with eigen-smooth) against pytorch-grad-cam. The sign of a
+/// singular vector is arbitrary, so each test aligns ours with the reference's (numpy's Vᵀ[0], stored as *_vt0)
+/// before steps 3–4; the product keeps its own sign rule (EigenProjection).
+/// </summary>
+public class EigenCamTests
+{
+    private static readonly long[] Size = { 28, 28 };
+
+    /// <summary>Our raw projection, sign-aligned to the reference projection, through steps 3–4.</summary>
+    private static Tensor AlignedMaps(CamResult result, Tensor referenceProjection, double rawTolerance, string what)
+    {
+        var aligned = CamFixtures.AlignSigns(result.RawLayerMaps["conv.4"], referenceProjection);
+        TensorAssert.Close(referenceProjection, aligned, rawTolerance, what + " projection");
+        return CamMethod.FuseLayerMaps(new Dictionary<string, Tensor> { ["conv.4"] = aligned }, Size, MapNormalization.MinMax).Maps;
+    }
+
+    [SharedDataFact]
+    public void EigenCamMatchesAndIgnoresTheTarget()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        using var result = new EigenCam(model, new[] { "conv.4" }, CamFixtures.Parity).Explain(f["images"], CamFixtures.ClassTargets(f["pred"]));
+        // Projections reach ±4.4; float32 SVD of a 64×16 matrix: 1e-4 absolute. Maps: 1e-5 (measured ≤ 1e-6).
+        var maps = AlignedMaps(result, f["EigenCAM_raw"], 1e-4, "EigenCAM");
+        TensorAssert.Close(f["EigenCAM_pred"], maps, 1e-5, "EigenCAM_pred");
+        TensorAssert.Close(f["EigenCAM_true"], maps, 1e-5, "EigenCAM_true");
+    }
+
+    [SharedDataFact]
+    public void EigenGradCamMatches()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        using var result = new EigenGradCam(model, new[] { "conv.4" }, CamFixtures.Parity).Explain(f["images"], CamFixtures.ClassTargets(f["pred"]));
+        var reference = CamFixtures.ReferenceProjection(f["GradCAM_grads_pred"] * f["GradCAM_acts_pred"], f["EigenGradCAM_vt0_pred"]);
+        var maps = AlignedMaps(result, reference, 1e-5, "EigenGradCAM");
+        TensorAssert.Close(f["EigenGradCAM_pred"], maps, 1e-5, "EigenGradCAM_pred");
+    }
+
+    [SharedDataFact]
+    public void GradCamEigenSmoothMatches()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        var options = CamFixtures.Parity with { EigenSmooth = true };
+        using var result = new GradCam(model, new[] { "conv.4" }, options).Explain(f["images"], CamFixtures.ClassTargets(f["pred"]));
+        var weighted = f["GradCAM_weights_pred"].unsqueeze(-1).unsqueeze(-1) * f["GradCAM_acts_pred"];
+        var reference = CamFixtures.ReferenceProjection(weighted, f["GradCAM_eigensmooth_vt0_pred"]);
+        var maps = AlignedMaps(result, reference, 1e-5, "GradCAM eigen-smooth");
+        TensorAssert.Close(f["GradCAM_eigensmooth_pred"], maps, 1e-5, "GradCAM_eigensmooth_pred");
+    }
+
+    /// <summary>
+    /// Set A′ stores no singular vectors, so each image's map must match the reference for one of the two signs; the
+    /// two candidates are entirely different maps (ReLU keeps opposite halves), so this still pins the method down.
+    /// </summary>
+    [SharedDataTheory]
+    [InlineData("eigencam", "EigenCAM", false)]
+    [InlineData("eigengradcam", "EigenGradCAM", false)]
+    [InlineData("gradcam", "GradCAM_eigensmooth", true)]
+    public void MisclassifiedSetMatchesUpToTheSingularVectorSign(string method, string reference, bool eigenSmooth)
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Misclassified();
+        using var model = LeNetFixture.Model();
+        var cam = CamMethods.Create(method, model, new[] { "conv.4" }, CamFixtures.Parity with { EigenSmooth = eigenSmooth });
+        foreach (var (suffix, classes) in new[] { ("pred", f["pred"]), ("true", f["labels"]) })
+        {
+            using var result = cam.Explain(f["images"], CamFixtures.ClassTargets(classes));
+            var raw = result.RawLayerMaps["conv.4"];
+            var errors = new[] { raw, -raw }.Select(r =>
+            {
+                var maps = CamMethod.FuseLayerMaps(new Dictionary<string, Tensor> { ["conv.4"] = r }, Size, MapNormalization.MinMax).Maps;
+                return (maps - f[$"{reference}_{suffix}"]).abs().amax(new long[] { 1, 2 });
+            }).ToList();
+            var best = minimum(errors[0], errors[1]).max().item<float>();
+            Assert.True(best <= 1e-5, $"{reference}_{suffix}: max abs difference {best:G3} for the better sign");
+        }
+    }
+}
