@@ -19,6 +19,7 @@ public static class CliApp
             config.AddCommand<TestCommand>("test").WithDescription("Test loss, accuracy, per-class accuracy and confusion matrix of a checkpoint.");
             config.AddCommand<ExplainCommand>("explain").WithDescription("Explain test images with a CAM method: maps (.npy), figures and manifest.json.");
             config.AddCommand<FailuresCommand>("failures").WithDescription("Explain every misclassified test image for its predicted and its true class.");
+            config.AddCommand<MethodsCommand>("methods").WithDescription("List the CAM methods with what each does.");
             config.AddCommand<LayersCommand>("layers").WithDescription("List a model's layers with their output shapes (target layer candidates).");
             config.AddCommand<ReportCommand>("report").WithDescription("Write one self-contained HTML page for a run folder (explain or failures).");
         });

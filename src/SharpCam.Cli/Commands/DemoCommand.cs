@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using SharpCam.Cli.Console;
+using SharpCam.Cam;
 using SharpCam.Data;
+using SharpCam.Models;
 using SharpCam.Explanation;
 using SharpCam.Reports;
 using SharpCam.Rendering;
@@ -55,7 +57,8 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         var manifest = ExplainCommand.ExplainDigits(model, test, explain, staged.WorkPath);
 
         AnsiConsole.Write(new Rule("[bold]4. Analyse the failures[/]").LeftJustified());
-        var failures = FailuresCommand.Analyse(model, test, evaluation, null, null, device, staged.WorkPath);
+        var failures = FailuresCommand.Analyse(model, test, evaluation, new GradCam(model.Module, [LeNet.DefaultTargetLayer]), null, device,
+            staged.WorkPath);
         Figures.ConfusionMatrix(Path.Combine(staged.WorkPath, Explainer.FiguresFolder, "confusion_matrix.png"), evaluation.ConfusionMatrix,
             test.ClassNames, $"Confusion matrix ({evaluation.Count:N0} test images)");
         (manifest with { Model = manifest.Model with { Checkpoint = staged.FinalPathOf(checkpoint) }, Evaluation = EvaluationSummary.From(evaluation), Failures = new FailureSection { Items = failures } })

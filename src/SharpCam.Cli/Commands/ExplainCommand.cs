@@ -21,7 +21,7 @@ namespace SharpCam.Cli.Commands;
 /// </summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    public class Settings : DataSettings
+    public class Settings : MethodSettings
     {
         [CommandOption("--checkpoint <FILE>")]
         [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors), as written by `sharpcam train`.")]
@@ -57,8 +57,6 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [DefaultValue("pred")]
         public string Class { get; init; } = "pred";
 
-        [CommandOption("--layer <NAME>")] [Description("Target layer by dotted name (see `sharpcam layers`); default: the last conv block before pooling.")]
-        public string? Layer { get; init; }
 
         [CommandOption("--batch-size <N>")] [Description("Images per forward pass (default 16).")] [DefaultValue(16)]
         public int BatchSize { get; init; } = 16;
@@ -101,15 +99,14 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string runDir)
     {
         var device = settings.ResolveDevice();
-        var layer = settings.Layer ?? LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device);
-        LayerLocator.Find(model.Module, layer);   // an unknown --layer fails here, before any file is written
+        var layers = settings.LayersOr(LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device));
+        var method = settings.CreateMethod(model.Module, layers);   // an unknown method or layer fails here, before any file is written
         var inputs = ExplainInputs.FromMnist(test, IndexSelection.Parse(settings.Indices, test.Count));
         var explainSettings = new ExplainSettings
         {
             Target = TargetRule.Parse(settings.Class, new ClassNames(test.ClassNames)), BatchSize = settings.BatchSize,
             Style = OverlayStyle.GreyDigit, Device = device, TopK = 3,
         };
-        var method = new GradCam(model.Module, [layer]);
         var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNames(test.ClassNames), explainSettings).Run(inputs, runDir,
             FailuresCommand.ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
@@ -126,7 +123,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             manifest = manifest with
             {
                 Sanity = ProgressBars.Run(p => QualityChecks.Sanity(model.Module, () => new LeNet(numClasses).to(device),
-                    [m => new GradCam(m, [layer])], images, runDir, $"{Explainer.FiguresFolder}/sanity.png", p)),
+                    SanityMethods(settings, layers), images, runDir, $"{Explainer.FiguresFolder}/sanity.png", p)),
             };
         }
         ShowQuality(manifest);
@@ -143,8 +140,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         using var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
         zoo.Model.to(device).eval();
         var names = ClassNames.For(zoo.NumClasses, settings.Labels);
-        var layer = settings.Layer ?? spec.DefaultLayer;
-        LayerLocator.Find(zoo.Model, layer);   // an unknown --layer fails here, before any file is written
+        var method = settings.CreateMethod(zoo.Model, settings.LayersOr(spec.DefaultLayer));   // fails before any file is written
         var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
         var found = ImageInputs.Expand([settings.Images]);
         using var scope = torch.NewDisposeScope();
@@ -155,7 +151,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             Device = device, TopK = 5,
         };
         using var staged = new StagedFolder(settings.Out);
-        var manifest = ProgressBars.Run(p => new Explainer(new GradCam(zoo.Model, [layer]), names, explainSettings).Run(inputs, staged.WorkPath,
+        var manifest = ProgressBars.Run(p => new Explainer(method, names, explainSettings).Run(inputs, staged.WorkPath,
             new ManifestModel
             {
                 Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
@@ -170,6 +166,12 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(staged.Target)}[/] (manifest.json, maps/, figures/)");
         return 0;
     }
+
+    /// <summary>The chosen method, beside Guided Backprop: the known case whose maps survive randomisation, for contrast.</summary>
+    private static IReadOnlyList<Func<torch.nn.Module<torch.Tensor, torch.Tensor>, CamMethod>> SanityMethods(Settings settings, IReadOnlyList<string> layers) =>
+        settings.Method.Equals("guided-backprop", StringComparison.OrdinalIgnoreCase)
+            ? [m => settings.CreateMethod(m, layers)]
+            : [m => settings.CreateMethod(m, layers), m => new GuidedBackprop(m)];
 
     private static void ShowQuality(RunManifest manifest)
     {

@@ -17,13 +17,11 @@ namespace SharpCam.Cli.Commands;
 /// <summary>`sharpcam failures`: every misclassified test image, explained for its predicted and its true class.</summary>
 public sealed class FailuresCommand : Command<FailuresCommand.Settings>
 {
-    public sealed class Settings : DataSettings
+    public sealed class Settings : MethodSettings
     {
         [CommandOption("--checkpoint <FILE>")] [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors).")]
         public string Checkpoint { get; init; } = "";
 
-        [CommandOption("--layer <NAME>")] [Description("Target layer (default: the automatic one, conv.4 for LeNet).")]
-        public string? Layer { get; init; }
 
         [CommandOption("--limit <N>")] [Description("Explain at most N failures, most confident first (default: all).")]
         public int? Limit { get; init; }
@@ -45,12 +43,13 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
         var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p));
         using var staged = new StagedFolder(settings.Out);
-        var items = Analyse(model, test, evaluation, settings.Layer, settings.Limit, device, staged.WorkPath);
+        var method = settings.CreateMethod(model.Module, settings.LayersOr(LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device)));
+        var items = Analyse(model, test, evaluation, method, settings.Limit, device, staged.WorkPath);
         new RunManifest
         {
             Version = SharpCamInfo.Version, Created = DateTime.UtcNow, Kind = RunKind.Failures,
-            Model = ModelSummary(model, test, device), Method = "gradcam", Layer = items.FirstOrDefault()?.Layer,
-            Normalization = "divide-by-max", TargetRule = "pred+true", ClassNames = test.ClassNames,
+            Model = ModelSummary(model, test, device), Method = method.Name, Layer = string.Join("+", method.TargetLayers),
+            Normalization = settings.Normalization, TargetRule = "pred+true", ClassNames = test.ClassNames,
             Data = new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = test.Count },
             Items = items, Evaluation = EvaluationSummary.From(evaluation),
         }.Save(staged.WorkPath);
@@ -62,12 +61,11 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
 
     /// <summary>Selects the failures of an evaluation and explains them into <paramref name="runDir"/>; shared with `demo`.</summary>
     public static IReadOnlyList<ManifestItem> Analyse(LoadedModel model, MnistDataset test, EvaluationResult evaluation,
-                                                      string? layer, int? limit, TorchSharp.torch.Device device, string runDir)
+                                                      CamMethod method, int? limit, TorchSharp.torch.Device device, string runDir)
     {
-        layer ??= LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device);
         var chosen = FailureAnalysis.Select(evaluation.Labels, evaluation.Predictions, evaluation.Confidences, limit);
         var inputs = ExplainInputs.FromMnist(test, chosen);
-        var analysis = new FailureAnalysis(new GradCam(model.Module, [layer]), new ClassNames(test.ClassNames),
+        var analysis = new FailureAnalysis(method, new ClassNames(test.ClassNames),
             new ExplainSettings { Style = OverlayStyle.GreyDigit, Device = device, TopK = 3 });
         var items = ProgressBars.Run(p => analysis.Run(inputs, chosen.Select(i => evaluation.Predictions[i]).ToList(), runDir, p));
         var table = new Table().AddColumns("id", "true", "predicted", "confidence");

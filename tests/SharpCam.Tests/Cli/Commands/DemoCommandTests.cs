@@ -20,7 +20,8 @@ public class DemoCommandTests(TrainedTinyModel trained)
         Assert.Equal(["drop_in_confidence", "increase_in_confidence", "road_combined", "deletion_auc", "insertion_auc"],
                      manifest.Metrics!.Select(m => m.Name));
         Assert.All(manifest.Metrics!, m => Assert.Equal(16, m.Values.Count));
-        Assert.Equal(["fc.4", "fc.2", "fc.0", "conv.3", "conv.0"], manifest.Sanity!.Methods.Single().Steps.Select(s => s.Layer));
+        Assert.Equal(["gradcam", "guided-backprop"], manifest.Sanity!.Methods.Select(m => m.Method));
+        Assert.Equal(["fc.4", "fc.2", "fc.0", "conv.3", "conv.0"], manifest.Sanity.Methods[0].Steps.Select(s => s.Layer));
         Assert.True(File.Exists(Path.Combine(outDir, manifest.Sanity.Figure!)));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.Contains(Path.Combine(outDir, "report.html"), output);

@@ -107,3 +107,49 @@ public class ExplainPhotosCliTests(TrainedTinyModel trained)
         Assert.Contains("vgg16", output);
     }
 }
+
+[Collection(CliRunner.Collection)]
+public class ExplainMethodsCliTests(TrainedTinyModel trained)
+{
+    public static TheoryData<string> Methods() => new(SharpCam.Cam.CamMethods.All.Select(m => m.Name));
+
+    /// <summary>Every registered method runs from the CLI, batched, on LeNet, and writes maps in [0, 1].</summary>
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void EveryMethodExplainsFromTheCommandLine(string method)
+    {
+        var outDir = trained.Data.NewOutputPath("method-" + method);
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--method", method, "--indices", "0-4", "--batch-size", "3", "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = SharpCam.Explanation.RunManifest.Load(outDir);
+        Assert.Equal(method, manifest.Method);
+        Assert.All(manifest.Items, item =>
+        {
+            using var map = SharpCam.IO.Npy.Load(Path.Combine(outDir, item.Map!));
+            Assert.InRange(map.min().item<float>(), 0f, 1f);
+            Assert.InRange(map.max().item<float>(), 0f, 1f);
+        });
+    }
+
+    [Fact]
+    public void AnUnknownMethodListsTheMethods()
+    {
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--method", "gradcam+++", "--out", trained.Data.NewOutputPath("bad-method"));
+        Assert.Equal(1, code);
+        Assert.Contains("scorecam", output);
+    }
+
+    [Fact]
+    public void SanityCheckContrastsTheMethodWithGuidedBackprop()
+    {
+        var outDir = trained.Data.NewOutputPath("sanity");
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--indices", "0-7", "--sanity", "--out", outDir);
+        Assert.True(code == 0, output);
+        var sanity = SharpCam.Explanation.RunManifest.Load(outDir).Sanity!;
+        Assert.Equal(["gradcam", "guided-backprop"], sanity.Methods.Select(m => m.Method));
+        Assert.Contains("Sanity check, gradcam", output);
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using SharpCam.Cam;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>Options that choose and tune the CAM method; shared by explain and failures.</summary>
+public class MethodSettings : DataSettings
+{
+    [CommandOption("--method <NAME>")]
+    [Description("CAM method (see `sharpcam methods`): gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, ablationcam, fullgrad, guided-gradcam, …")]
+    [DefaultValue("gradcam")]
+    public string Method { get; init; } = "gradcam";
+
+    [CommandOption("--layer <NAMES>")]
+    [Description("Target layer by dotted name, or several separated by commas (maps fused as pytorch-grad-cam does). Default: the model's.")]
+    public string? Layer { get; init; }
+
+    [CommandOption("--normalization <MODE>")]
+    [Description("divide-by-max (the notebook's, default) or min-max (pytorch-grad-cam's).")]
+    [DefaultValue("divide-by-max")]
+    public string Normalization { get; init; } = "divide-by-max";
+
+    [CommandOption("--aug-smooth")] [Description("Average over horizontal flip × brightness 0.9/1.0/1.1 (pytorch-grad-cam's aug_smooth).")]
+    public bool AugSmooth { get; init; }
+
+    [CommandOption("--eigen-smooth")] [Description("Use the first principal component of the weighted activations (eigen_smooth).")]
+    public bool EigenSmooth { get; init; }
+
+    [CommandOption("--top-channels <K>")] [Description("Score-CAM: only the K channels of largest mean activation (Faster Score-CAM).")]
+    public int? TopChannels { get; init; }
+
+    [CommandOption("--cam-batch-size <N>")] [Description("Masked or ablated copies per forward for Score-CAM and Ablation-CAM (default 32).")]
+    [DefaultValue(32)]
+    public int CamBatchSize { get; init; } = 32;
+
+    /// <summary>The target layers: --layer split at commas, else the model's default.</summary>
+    public IReadOnlyList<string> LayersOr(string defaultLayer) =>
+        Layer?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? names : [defaultLayer];
+
+    public CamMethod CreateMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> layers) =>
+        CamMethods.Create(Method, model, layers, new CamOptions
+        {
+            Normalization = Normalization switch
+            {
+                "divide-by-max" => MapNormalization.DivideByMax,
+                "min-max" => MapNormalization.MinMax,
+                _ => throw new ArgumentException($"--normalization {Normalization}: use divide-by-max or min-max."),
+            },
+            AugSmooth = AugSmooth, EigenSmooth = EigenSmooth, TopChannels = TopChannels, BatchSize = CamBatchSize,
+        });
+}
