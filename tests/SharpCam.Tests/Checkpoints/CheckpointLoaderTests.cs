@@ -150,7 +150,7 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var model = new LeNet();
         var before = Snapshot(model);
-        var path = temp.Truncated(file, fraction);
+        var path = Truncated(temp, file, fraction);
         var error = Assert.Throws<CheckpointReadException>(() => CheckpointLoader.LoadInto(model, path));
         Assert.Contains(path, error.Message);
         Assert.Contains(problem, error.Message);

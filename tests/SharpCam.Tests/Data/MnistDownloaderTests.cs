@@ -1,4 +1,5 @@
 using SharpCam.Data;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Data;
 

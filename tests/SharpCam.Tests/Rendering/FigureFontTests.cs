@@ -1,4 +1,5 @@
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;
 
@@ -19,7 +20,7 @@ public class FigureFontTests
     [Fact]
     public void FiguresDrawWithTheBundledDejaVuSansNotWhateverTheSystemHas()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         Figures.Heatmap(temp.File("any.png"), RenderingFixture.PhotoMap(), "any");
         // ScottPlot's default font name must now resolve to the bundled files (regular and bold), not a system font.
         // (Not disposed: ScottPlot caches and reuses these typefaces.)
@@ -32,7 +33,7 @@ public class FigureFontTests
     [Fact]
     public void TitleAndTickLabelsPutInkOnTheFigure()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var map = RenderingFixture.PhotoMap();
         Figures.Heatmap(temp.File("titled.png"), map, "Grad-CAM conv.4 — class 7");
         Figures.Heatmap(temp.File("untitled.png"), map, "");

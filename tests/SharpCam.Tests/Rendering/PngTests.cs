@@ -1,4 +1,5 @@
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;
 
@@ -7,7 +8,7 @@ public class PngTests
     [Fact]
     public void WriteThenReadGivesTheSamePixelsInRgbOrder()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var image = new RgbImage(3, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
         var path = temp.File("nested/folder/image.png");
         Png.Write(image, path);
@@ -31,7 +32,7 @@ public class PngTests
     [Fact]
     public void AFolderThatCannotBeCreatedGivesAClearError()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var path = temp.PathUnderAFile("x.png");
         var error = Assert.Throws<IOException>(() => Png.Write(new RgbImage(2, 2), path));
         Assert.Contains(path, error.Message);
@@ -41,7 +42,7 @@ public class PngTests
     [Fact]
     public void ReadingSomethingThatIsNotAnImageNamesTheFile()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var path = temp.File("broken.png");
         File.WriteAllText(path, "this is text");
         var error = Assert.Throws<InvalidDataException>(() => Png.Read(path));

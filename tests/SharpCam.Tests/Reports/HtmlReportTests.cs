@@ -221,14 +221,10 @@ public class HtmlReportTests(ReportRunsFixture runs)
     [Fact]
     public void AFolderWithoutManifestNamesTheFile()
     {
-        var dir = Directory.CreateTempSubdirectory("sharpcam-empty-").FullName;
-        try
-        {
-            var e = Assert.Throws<FileNotFoundException>(() => HtmlReport.Write(dir));
-            Assert.Contains(Path.Combine(dir, RunManifest.FileName), e.Message);
-            Assert.False(File.Exists(Path.Combine(dir, HtmlReport.DefaultFileName)));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder();
+        var e = Assert.Throws<FileNotFoundException>(() => HtmlReport.Write(temp.Path));
+        Assert.Contains(Path.Combine(temp.Path, RunManifest.FileName), e.Message);
+        Assert.False(File.Exists(Path.Combine(temp.Path, HtmlReport.DefaultFileName)));
     }
 
     private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>

@@ -29,7 +29,7 @@ public class TrainerTests
     public void AdamStepsMatchPyTorch(int steps)
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var digits = Digits("train");
         var batch = new LabelledImages(digits.Images.narrow(0, 0, 32), digits.Labels.narrow(0, 0, 32));
@@ -50,7 +50,7 @@ public class TrainerTests
     public void ShortTrainingMatchesPyTorchAndWritesTheRunFolder()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var options = new TrainingOptions { Epochs = 2 };
         var summary = new Trainer(options).Fit(model, Digits("train"), Digits("val"), RunFolder.CreateNext(root.Path, "short"));
@@ -106,7 +106,7 @@ public class TrainerTests
     public void SavedCheckpointsLoadBackIntoAFreshLeNet()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var summary = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(model, Digits("val"), Digits("val"), RunFolder.CreateNext(root.Path, "load"));
         var images = Digits("test").Images;
@@ -126,7 +126,7 @@ public class TrainerTests
     public void CancellingKeepsEveryFinishedEpochOnDisk()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         using var cancel = new CancellationTokenSource();
         var reports = new List<ProgressUpdate>();
@@ -151,7 +151,7 @@ public class TrainerTests
     public void BadInputIsRejectedBeforeAnythingIsWritten()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = new LeNet();
         var run = RunFolder.CreateNext(root.Path, "bad");
         var val = Digits("val");

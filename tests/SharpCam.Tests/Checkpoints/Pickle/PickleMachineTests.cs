@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using SharpCam.Checkpoints;
 using SharpCam.Models;
+using SharpCam.Tests.Support;
 using static SharpCam.Tests.Checkpoints.CheckpointFixtures;
 using static TorchSharp.torch;
 
