@@ -17,7 +17,7 @@ public class MnistDownloaderTests
     [Fact]
     public async Task DownloadsVerifiesAndReportsProgress()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
         var updates = new List<ProgressUpdate>();
         var downloader = new MnistDownloader(cache.File("mnist"), [server.Files], SampleFiles());
@@ -39,7 +39,7 @@ public class MnistDownloaderTests
     [Fact]
     public async Task SkipsValidFilesAndReplacesDamagedOnes()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
         var downloader = new MnistDownloader(cache.Path, [server.Files], SampleFiles());
         await downloader.DownloadAsync();
@@ -57,7 +57,7 @@ public class MnistDownloaderTests
     [Fact]
     public async Task ChecksumMismatchLeavesNothingInTheCache()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
         // The official checksums do not match the sample's bytes.
         var downloader = new MnistDownloader(cache.File("mnist"), [server.Files]);
@@ -76,7 +76,7 @@ public class MnistDownloaderTests
     public async Task UnreachableMirrorSaysSoAndHowToGoOn()
     {
         using var cache = new TempFolder();
-        var mirror = new Uri($"http://127.0.0.1:{LoopbackFileServer.ClosedPort()}/mnist/");
+        var mirror = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/mnist/");
         var downloader = new MnistDownloader(cache.File("mnist"), [mirror]);
 
         var e = await Assert.ThrowsAsync<IOException>(() => downloader.DownloadAsync());
@@ -91,9 +91,9 @@ public class MnistDownloaderTests
     [Fact]
     public async Task FallsBackToTheNextMirror()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
-        var closed = new Uri($"http://127.0.0.1:{LoopbackFileServer.ClosedPort()}/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/");
         var notFound = new Uri(server.BaseUri, "elsewhere"); // no trailing slash on purpose: still a folder
         var downloader = new MnistDownloader(cache.Path, [closed, notFound, server.Files], SampleFiles());
 

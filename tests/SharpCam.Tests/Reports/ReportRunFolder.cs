@@ -3,6 +3,7 @@ using Size = OpenCvSharp.Size;
 using SharpCam.Cam;
 using SharpCam.Explanation;
 using SharpCam.IO;
+using SharpCam.Layers;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
 
@@ -167,7 +168,7 @@ public static class ReportRunFolder
         foreach (var layer in RandomisedLayers)
         {
             using (no_grad())
-                foreach (var (_, parameter) in model.named_modules().First(m => m.name == layer).module.named_parameters())
+                foreach (var parameter in LayerLocator.Find(model, layer).parameters())
                     parameter.copy_(randn(parameter.shape, generator: generator) * 0.1);
             gradcam.Add(new SanityStep { Layer = layer, Correlation = MeanCorrelation(trained, Maps()) });
             inputAsMap.Add(new SanityStep { Layer = layer, Correlation = MeanCorrelation(images.squeeze(1), images.squeeze(1)) });
