@@ -19,17 +19,17 @@ public class MnistDownloaderTests
     {
         using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
-        var updates = new List<ProgressUpdate>();
         var downloader = new MnistDownloader(cache.File("mnist"), [server.Files], SampleFiles());
 
-        var folder = await downloader.DownloadAsync(new SynchronousProgress(updates.Add));
+        var progress = new ProgressLog();
+        var folder = await downloader.DownloadAsync(progress);
 
         Assert.Equal(cache.File("mnist"), folder);
         Assert.Equal(Names.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         foreach (var name in Names)
         {
             Assert.Equal(File.ReadAllBytes(DataReference.SamplePath(name)), File.ReadAllBytes(Path.Combine(folder, name)));
-            var last = updates.Last(u => u.Task == $"download {name}");
+            var last = progress.Reports.Last(u => u.Task == $"download {name}");
             Assert.Equal((new FileInfo(DataReference.SamplePath(name)).Length, last.Done), (last.Total, last.Total));
         }
         using var test = MnistDataset.Load(folder, MnistSplit.Test);
@@ -118,11 +118,5 @@ public class MnistDownloaderTests
         {
             Environment.SetEnvironmentVariable(MnistDownloader.CacheVariable, before);
         }
-    }
-
-    /// <summary>Reports on the calling thread, in order (System.Progress would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
     }
 }

@@ -34,24 +34,18 @@ public class WeightsResolverTests
         public void Dispose() => Folder.Dispose();
     }
 
-    private sealed class Recorder : IProgress<ProgressUpdate>
-    {
-        public List<ProgressUpdate> Updates { get; } = [];
-        public void Report(ProgressUpdate value) => Updates.Add(value);
-    }
-
     [Fact]
     public void DownloadsIntoTheCacheOnceAndTheFileLoads()
     {
         using var published = new Published();
         using var server = new LoopbackServer(new() { [published.FileName] = published.Bytes });
-        var progress = new Recorder();
+        var progress = new ProgressLog();
 
         var first = WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files), progress);
         Assert.Equal((Path.Combine(published.Cache, published.FileName), WeightsOrigin.Download), (first.Path, first.Origin));
         Assert.Equal(published.Bytes, File.ReadAllBytes(first.Path));
         Assert.Equal([first.Path], published.CachedFiles());
-        var last = progress.Updates[^1];
+        var last = progress.Reports[^1];
         Assert.Equal(($"download {published.FileName}", published.Bytes.Length, published.Bytes.Length), (last.Task, last.Done, last.Total));
 
         var second = WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files));

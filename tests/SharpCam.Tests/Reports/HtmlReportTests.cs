@@ -208,13 +208,13 @@ public class HtmlReportTests(ReportRunsFixture runs)
     public void WritesAtomicallyToTheRunFolderAndReportsProgress()
     {
         var dir = runs.Copy(runs.FailuresDir, "default-path");
-        var updates = new List<ProgressUpdate>();
-        var path = HtmlReport.Write(dir, progress: new SynchronousProgress(updates.Add));
+        var progress = new ProgressLog();
+        var path = HtmlReport.Write(dir, progress: progress);
         Assert.Equal(Path.Combine(dir, HtmlReport.DefaultFileName), path);
         Assert.Empty(Directory.EnumerateFiles(dir, "*.tmp"));
-        Assert.Equal(9, updates.Count); // the start, then one per figure
-        Assert.All(updates, u => Assert.Equal(8, u.Total));
-        Assert.Equal(8, updates[^1].Done);
+        Assert.Equal(9, progress.Reports.Count); // the start, then one per figure
+        Assert.All(progress.Reports, u => Assert.Equal(8, u.Total));
+        Assert.Equal(8, progress.Reports[^1].Done);
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(path));
     }
 
@@ -225,10 +225,5 @@ public class HtmlReportTests(ReportRunsFixture runs)
         var e = Assert.Throws<FileNotFoundException>(() => HtmlReport.Write(temp.Path));
         Assert.Contains(Path.Combine(temp.Path, RunManifest.FileName), e.Message);
         Assert.False(File.Exists(Path.Combine(temp.Path, HtmlReport.DefaultFileName)));
-    }
-
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
     }
 }

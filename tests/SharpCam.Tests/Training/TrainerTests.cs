@@ -129,10 +129,8 @@ public class TrainerTests
         using var root = new TempFolder();
         using var model = InitialLeNet();
         using var cancel = new CancellationTokenSource();
-        var reports = new List<ProgressUpdate>();
-        var progress = new SynchronousProgress(update =>
+        var progress = new ProgressLog(update =>
         {
-            reports.Add(update);
             if (update.Task == "Epoch 2/3" && update.Done == 1) cancel.Cancel();
         });
         var run = RunFolder.CreateNext(root.Path, "cancel");
@@ -142,9 +140,9 @@ public class TrainerTests
         Assert.True(File.Exists(run.CheckpointPath(0, 2)));
         Assert.Empty(Directory.GetFiles(run.Path, "*.tmp", SearchOption.AllDirectories));
         // Epoch 1: steps 1 and 2 of 2 with the running loss, then the epoch summary.
-        Assert.Equal(new[] { (1L, 2L), (2L, 2L), (1L, 1L) }, reports.Where(r => r.Task == "Epoch 1/3").Select(r => (r.Done, r.Total)));
-        Assert.StartsWith("loss ", reports[0].Status);
-        Assert.Contains("val_acc", reports[2].Status);
+        Assert.Equal(new[] { (1L, 2L), (2L, 2L), (1L, 1L) }, progress.Reports.Where(r => r.Task == "Epoch 1/3").Select(r => (r.Done, r.Total)));
+        Assert.StartsWith("loss ", progress.Reports[0].Status);
+        Assert.Contains("val_acc", progress.Reports[2].Status);
     }
 
     [Fact]
@@ -165,10 +163,5 @@ public class TrainerTests
         error = Assert.Throws<ArgumentException>(() => new Trainer().Fit(fiveClasses, val, val, run));
         Assert.Contains("The model has 5 outputs but the checkpoint metadata says 10 classes", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(run.Path));
-    }
-
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
     }
 }
