@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
 using SharpCam.Tests.Support;
 
@@ -37,8 +38,8 @@ public class FigureFontTests
         var map = RenderingFixture.PhotoMap();
         Figures.Heatmap(temp.File("titled.png"), map, "Grad-CAM conv.4 — class 7");
         Figures.Heatmap(temp.File("untitled.png"), map, "");
-        var titled = Png.Read(temp.File("titled.png"));
-        var untitled = Png.Read(temp.File("untitled.png"));
+        var titled = ImageFile.Read(temp.File("titled.png"));
+        var untitled = ImageFile.Read(temp.File("untitled.png"));
 
         // The title strip (the 56 px above the cells): a bold 20 px line of text is well over 500 dark pixels.
         int withTitle = DarkPixels(titled, 0, titled.Width, 0, 50), withoutTitle = DarkPixels(untitled, 0, untitled.Width, 0, 50);

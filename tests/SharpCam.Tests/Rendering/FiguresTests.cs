@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
 using SharpCam.Tests.Support;
 
@@ -131,7 +132,7 @@ public class FiguresTests
         var path = temp.File(name);
         write(path);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(path)[..4]);
-        return Png.Read(path);
+        return ImageFile.Read(path);
     }
 
     /// <summary>Not blank, not a solid block: between 5 % and 95 % of the pixels are not white, in many colours.</summary>

@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.IO;
 using SharpCam.Rendering;
 using SharpCam.Tests.Support;
@@ -10,7 +11,7 @@ internal static class RenderingFixture
 {
     public static string PathOf(string name) => RepoPaths.Fixture(Path.Combine("rendering", name));
 
-    public static RgbImage Photo() => Png.Read(PathOf("photo.png"));
+    public static RgbImage Photo() => ImageFile.Read(PathOf("photo.png"));
 
     public static float[,] PhotoMap()
     {
