@@ -122,14 +122,4 @@ public class SanityCheckTests(ITestOutputHelper output)
 
         public override Tensor forward(Tensor input) => conv.call(input).mean(new long[] { 2, 3 }) * scale;
     }
-
-    /// <summary>A CAM method whose map is the input's brightness pooled to the target layer's grid: it never looks at the weights.</summary>
-    private sealed class InputBrightnessCam(Module<Tensor, Tensor> model) : CamMethod(model, new[] { LeNet.DefaultTargetLayer }, null)
-    {
-        public override string Name => "input-brightness";
-        protected override bool UsesGradients => false;
-
-        protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>
-            functional.adaptive_avg_pool2d(pass.Input, new[] { layer.Activations.shape[2], layer.Activations.shape[3] });
-    }
 }

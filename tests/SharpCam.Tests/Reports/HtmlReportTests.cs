@@ -132,12 +132,12 @@ public class HtmlReportTests(ReportRunsFixture runs)
         Assert.Equal($"{HtmlTextNumber(road.Mean!.Value)} (n = 8)", row.QuerySelector("td")!.TextContent);
         Assert.Contains("higher is better", row.QuerySelector("th")!.TextContent);
 
-        // Grad-CAM's real maps decorrelate once the LeNet's weights are random; the input-as-map baseline cannot.
+        // Grad-CAM's real maps decorrelate once the LeNet's weights are random; the input-brightness baseline cannot.
         var sanity = runs.Explain.Sanity!;
         Assert.True(sanity.Methods[0].Steps[^1].Correlation < SanitySection.HighCorrelation, $"gradcam correlation {sanity.Methods[0].Steps[^1].Correlation}");
         var flags = doc.QuerySelectorAll($"#{SanitySection.Id} .flag").ToList();
         var flag = Assert.Single(flags);
-        Assert.StartsWith($"{ReportRunFolder.InputAsMap}: {SanitySection.StaysHighWarning}", flag.TextContent);
+        Assert.StartsWith($"{InputBrightnessCam.MethodName}: {SanitySection.StaysHighWarning}", flag.TextContent);
         Assert.Equal(ReportRunFolder.RandomisedLayers, doc.QuerySelectorAll(".sanity thead th").Skip(1).Select(th => th.TextContent));
     }
 
