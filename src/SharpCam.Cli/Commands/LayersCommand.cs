@@ -39,11 +39,8 @@ public sealed class LayersCommand : Command<LayersCommand.Settings>
         var inputShape = spec.InputShape(size: settings.InputSize);
         using var model = spec.Create();
         model.to(device);
-        // LayerLocator lists in TorchSharp's order (each level's children first); show PyTorch's depth-first order.
-        var order = ModuleTree.DepthFirst(model).Select((m, i) => (m.Name, i)).ToDictionary(p => p.Name, p => p.i);
-        var layers = LayerLocator.List(model, inputShape, device).OrderBy(l => order[l.Name]);
         var table = new Table().AddColumns("layer", "type", "output shape", "parameters");
-        foreach (var layer in layers)
+        foreach (var layer in LayerLocator.List(model, inputShape, device))
             table.AddRow(new Text(layer.Name), new Text(layer.Type),
                 new Text(layer.OutputShape is null ? "-" : "[" + string.Join(", ", layer.OutputShape) + "]"),
                 new Text(layer.Parameters.ToString("N0")));

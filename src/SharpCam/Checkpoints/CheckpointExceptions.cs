@@ -17,9 +17,9 @@ public class CheckpointReadException(string message, Exception? inner = null) : 
 /// </summary>
 public sealed class UnsafeCheckpointException(string path, string global, string action)
     : CheckpointReadException(
-        $"Refusing to load {path}: its pickle {action} the Python global '{global}', which is not on SharpCam's allow-list " +
-        "(tensors, storages, OrderedDict, plain containers, Lightning's AttributeDict). Loading it in Python would run that " +
-        "code. If you trust the file, re-save only the weights in Python: " +
+        $"Refusing to load {path}: its pickle {action} the Python global '{global}', which SharpCam's allow-list does not " +
+        "permit (it permits tensors, storages, OrderedDict, plain containers, Lightning's AttributeDict). Loading it in Python " +
+        "would run that code. If you trust the file, re-save only the weights in Python: " +
         "torch.save(model.state_dict(), 'weights.pth') or safetensors.torch.save_file(model.state_dict(), 'weights.safetensors').")
 {
     /// <summary>The refused global as module.name, e.g. <c>posix.system</c>.</summary>

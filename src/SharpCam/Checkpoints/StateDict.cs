@@ -31,26 +31,28 @@ public static class StateDict
     /// When the keys do not fit the model as they are: the tensors with a dotted prefix that every key shares removed
     /// (e.g. <c>model.</c> from a LightningModule that wraps the net, <c>module.</c> from DataParallel), the longest
     /// such prefix whose removal makes them fit. Otherwise the tensors unchanged, for StateDict.Load to report.
+    /// Keys that <paramref name="optional"/> accepts (e.g. a zoo model's auxiliary heads) may be missing on either side.
     /// </summary>
-    public static IReadOnlyDictionary<string, Tensor> FitPrefix(Module model, IReadOnlyDictionary<string, Tensor> tensors)
+    public static IReadOnlyDictionary<string, Tensor> FitPrefix(Module model, IReadOnlyDictionary<string, Tensor> tensors,
+                                                                Func<string, bool>? optional = null)
     {
         var own = model.state_dict();
-        if (Fits(own, tensors.Keys) || tensors.Count == 0) return tensors;
+        bool Fits(IEnumerable<string> keys)
+        {
+            var (missing, unexpected) = KeyDifferences(own, keys);
+            return missing.Concat(unexpected).All(key => optional?.Invoke(key) == true);
+        }
+
+        if (Fits(tensors.Keys) || tensors.Count == 0) return tensors;
         var segments = tensors.Keys.First().Split('.');
         for (int length = segments.Length - 1; length > 0; length--)
         {
             var prefix = string.Join('.', segments.Take(length)) + ".";
             if (!tensors.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal))) continue;
-            if (Fits(own, tensors.Keys.Select(k => k[prefix.Length..])))
+            if (Fits(tensors.Keys.Select(k => k[prefix.Length..])))
                 return tensors.ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
         }
         return tensors;
-    }
-
-    private static bool Fits(Dictionary<string, Tensor> own, IEnumerable<string> keys)
-    {
-        var (missing, unexpected) = KeyDifferences(own, keys);
-        return missing.Count + unexpected.Count == 0;
     }
 
     /// <summary>Model keys the file lacks (BatchNorm's optional counters aside) and file keys the model lacks.</summary>

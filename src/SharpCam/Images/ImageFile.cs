@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 using SharpCam.Rendering;
 
@@ -39,8 +38,6 @@ public static class ImageFile
                 $"Cannot decode the image file {path}: it is empty, damaged, or not a JPEG, PNG, BMP or WebP image.");
         using var rgb = new Mat();
         Cv2.CvtColor(bgr, rgb, ColorConversionCodes.BGR2RGB);
-        var pixels = new byte[rgb.Width * rgb.Height * 3];
-        Marshal.Copy(rgb.Data, pixels, 0, pixels.Length);
-        return new RgbImage(rgb.Width, rgb.Height, pixels);
+        return OpenCvImages.ToRgbImage(rgb);
     }
 }

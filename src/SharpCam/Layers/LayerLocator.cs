@@ -10,29 +10,29 @@ public sealed record LayerInfo(string Name, string Type, long[]? OutputShape, lo
 /// <summary>Finds target layers by PyTorch dotted name (`conv.4`, `features.29`, `layer4`) and lists them.</summary>
 public static class LayerLocator
 {
-    /// <summary>The module at a dotted name. Unknown names fail with the list of names that exist.</summary>
+    /// <summary>The module at a dotted name. Unknown names fail with the list of names that exist, in PyTorch's order.</summary>
     public static Module<Tensor, Tensor> Find(Module model, string name)
     {
-        foreach (var (n, m) in model.named_modules())
+        foreach (var (n, m) in ModuleTree.DepthFirst(model))
         {
             if (n != name) continue;
             return m as Module<Tensor, Tensor> ?? throw new ArgumentException(
                 $"Layer '{name}' ({m.GetType().Name}) does not map one tensor to one tensor, so it cannot be a target layer.");
         }
-        var names = model.named_modules().Select(nm => nm.name).Where(n => n.Length > 0).ToList();
-        throw new UnknownLayerException(name, names);
+        throw new UnknownLayerException(name, ModuleTree.DepthFirst(model).Select(m => m.Name).ToList());
     }
 
     /// <summary>
-    /// Every named module in definition order, with its output shape for an input of <paramref name="inputShape"/>
-    /// (one forward on zeros, no gradients). Modules not reached through <c>call</c> keep a null shape.
+    /// Every named module in PyTorch's named_modules() order (<see cref="ModuleTree.DepthFirst"/>), with its output
+    /// shape for an input of <paramref name="inputShape"/> (one forward on zeros, no gradients). Modules not reached
+    /// through <c>call</c> keep a null shape.
     /// </summary>
     public static IReadOnlyList<LayerInfo> List(Module model, long[] inputShape, Device? device = null)
     {
         var shapes = Trace(model, inputShape, device).GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.Last().Shape);
-        return model.named_modules().Where(nm => nm.name.Length > 0)
-            .Select(nm => new LayerInfo(nm.name, nm.module.GetType().Name, shapes.GetValueOrDefault(nm.name),
-                                        nm.module.parameters(false).Sum(p => p.numel())))
+        return ModuleTree.DepthFirst(model)
+            .Select(m => new LayerInfo(m.Name, m.Module.GetType().Name, shapes.GetValueOrDefault(m.Name),
+                                       m.Module.parameters(false).Sum(p => p.numel())))
             .ToList();
     }
 
@@ -44,7 +44,7 @@ public static class LayerLocator
     /// </summary>
     public static string DefaultLayer(Module model, long[] inputShape, Device? device = null)
     {
-        var containers = model.named_modules().Where(nm => nm.module.named_children().Any()).Select(nm => nm.name).ToHashSet();
+        var containers = ModuleTree.DepthFirst(model).Where(m => m.Module.named_children().Any()).Select(m => m.Name).ToHashSet();
         var fired = Trace(model, inputShape, device);
         int chosen = -1;
         for (int i = 0; i < fired.Count; i++)
@@ -75,9 +75,9 @@ public static class LayerLocator
         var removers = new List<Action>();
         try
         {
-            foreach (var (name, module) in model.named_modules())
+            foreach (var (name, module) in ModuleTree.DepthFirst(model))
             {
-                if (name.Length == 0 || module is not Module<Tensor, Tensor> tensorModule) continue;
+                if (module is not Module<Tensor, Tensor> tensorModule) continue;
                 var (key, type) = (name, module.GetType().Name);
                 removers.Add(tensorModule.register_forward_hook((_, _, output) =>
                 {

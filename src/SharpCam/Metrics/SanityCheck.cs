@@ -1,4 +1,5 @@
 using SharpCam.Cam;
+using SharpCam.Layers;
 using SharpCam.Targets;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,7 +38,9 @@ public static class SanityCheck
         options ??= new SanityCheckOptions();
         if (input.dim() != 4) throw new ArgumentException($"Expected an image batch [N, C, H, W]; got shape [{string.Join(", ", input.shape)}].", nameof(input));
         using var copy = Copy(model, newModel);
-        var layers = InModuleOrder(copy, "").Where(m => m.Module.named_parameters(recurse: false).Any()).Reverse().ToList();
+        // The root itself may own parameters too (a model with no submodules); it is named "(model)".
+        var layers = ModuleTree.DepthFirst(copy).Prepend(("(model)", copy))
+            .Where(m => m.Module.named_parameters(recurse: false).Any()).Reverse().ToList();
         if (layers.Count == 0) throw new ArgumentException("The model has no parameters to randomise.", nameof(model));
 
         var (method, original, explained) = Explain(copy, newMethod, input, targets);
@@ -53,18 +56,6 @@ public static class SanityCheck
             progress?.Report(new ProgressUpdate("sanity-check", steps.Count + 1, total, $"randomised {name}"));
         }
         return new SanityCheckResult(method, explained, steps, options.Threshold);
-    }
-
-    /// <summary>
-    /// The module and its descendants depth-first, parents before children: PyTorch's named_modules order
-    /// (TorchSharp's named_modules lists all children before any grandchild). The root is named "(model)".
-    /// </summary>
-    private static IEnumerable<(string Name, Module Module)> InModuleOrder(Module module, string name)
-    {
-        yield return (name.Length == 0 ? "(model)" : name, module);
-        foreach (var (childName, child) in module.named_children())
-        foreach (var descendant in InModuleOrder(child, name.Length == 0 ? childName : $"{name}.{childName}"))
-            yield return descendant;
     }
 
     /// <summary>A fresh instance holding a copy of <paramref name="model"/>'s state, on its device, in eval mode.</summary>

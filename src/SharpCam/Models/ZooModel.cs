@@ -50,7 +50,8 @@ public sealed class ZooModel : IDisposable
 
     /// <summary>
     /// Builds <paramref name="spec"/> for a state dict already read (from <paramref name="weights"/>, named in errors)
-    /// and copies it in; the tensors stay the caller's.
+    /// and copies it in; the tensors stay the caller's. A prefix shared by every key (Lightning's <c>model.</c>,
+    /// DataParallel's <c>module.</c>) is dropped when that makes the keys fit.
     /// </summary>
     public static ZooModel FromStateDict(ModelSpec spec, IReadOnlyDictionary<string, Tensor> tensors, ResolvedWeights weights,
                                          int? numClasses = null)
@@ -65,7 +66,10 @@ public sealed class ZooModel : IDisposable
         try
         {
             using (NewDisposeScope())
-                StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, tensors), weights.Path);
+            {
+                var fitted = StateDict.FitPrefix(model, tensors, key => IsAuxiliary(spec, key));
+                StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, fitted), weights.Path);
+            }
         }
         catch
         {
@@ -84,13 +88,15 @@ public sealed class ZooModel : IDisposable
                                                                                IReadOnlyDictionary<string, Tensor> tensors)
     {
         if (spec.AuxiliaryKeyPrefixes.Count == 0) return tensors;
-        bool IsAuxiliary(string key) => spec.AuxiliaryKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
         var own = model.state_dict();
-        var result = tensors.Where(kv => !IsAuxiliary(kv.Key) || own.ContainsKey(kv.Key)).ToDictionary();
+        var result = tensors.Where(kv => !IsAuxiliary(spec, kv.Key) || own.ContainsKey(kv.Key)).ToDictionary();
         foreach (var (key, value) in own)
-            if (IsAuxiliary(key)) result.TryAdd(key, value);
+            if (IsAuxiliary(spec, key)) result.TryAdd(key, value);
         return result;
     }
+
+    private static bool IsAuxiliary(ModelSpec spec, string key) =>
+        spec.AuxiliaryKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
     public void Dispose() => Model.Dispose();
 }

@@ -3,7 +3,7 @@ using SharpCam.IO;
 
 namespace SharpCam.Rendering;
 
-/// <summary>PNG files of <see cref="RgbImage"/>s, written atomically.</summary>
+/// <summary>PNG files of <see cref="RgbImage"/>s, written atomically (<see cref="Images.ImageFile.Read"/> reads them back).</summary>
 public static class Png
 {
     public static void Write(RgbImage image, string path)
@@ -13,17 +13,6 @@ public static class Png
         Cv2.CvtColor(rgb, bgr, ColorConversionCodes.RGB2BGR);
         Cv2.ImEncode(".png", bgr, out var bytes);
         WriteFile(path, bytes, "image");
-    }
-
-    /// <summary>Reads a PNG (or any image OpenCV decodes) as 8-bit RGB; an alpha channel is dropped.</summary>
-    public static RgbImage Read(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        using var bgr = Cv2.ImDecode(bytes, ImreadModes.Color);
-        if (bgr.Empty()) throw new InvalidDataException($"{path}: not a readable image file (expected a PNG).");
-        using var rgb = new Mat();
-        Cv2.CvtColor(bgr, rgb, ColorConversionCodes.BGR2RGB);
-        return OpenCvImages.ToRgbImage(rgb);
     }
 
     /// <summary>Writes encoded bytes atomically; a folder that cannot be made or written gets a message naming the file.</summary>

@@ -44,28 +44,18 @@ public static class CheckpointFixtures
         foreach (var (key, tensor) in expected) AssertSameTensor(tensor, actual[key], key);
     }
 
+    /// <summary>Writes the first <paramref name="fraction"/> of a fixture's bytes into <paramref name="temp"/> under a new name.</summary>
+    public static string Truncated(TempFolder temp, string fixture, double fraction)
+    {
+        var bytes = File.ReadAllBytes(PathOf(fixture));
+        var path = temp.File("truncated-" + fixture);
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * fraction)]);
+        return path;
+    }
+
     public static void AssertUnchanged(Dictionary<string, Tensor> before, LeNet model)
     {
         foreach (var (key, value) in model.state_dict())
             AssertSameTensor(before[key], value, $"{key} (changed although loading failed)");
     }
-}
-
-/// <summary>A fresh temporary folder, deleted with everything in it when the test ends.</summary>
-public sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sharpcam-ckpt-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    /// <summary>Writes the first <paramref name="fraction"/> of a fixture's bytes under a new name.</summary>
-    public string Truncated(string fixture, double fraction)
-    {
-        var bytes = System.IO.File.ReadAllBytes(CheckpointFixtures.PathOf(fixture));
-        var path = File("truncated-" + fixture);
-        System.IO.File.WriteAllBytes(path, bytes[..(int)(bytes.Length * fraction)]);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

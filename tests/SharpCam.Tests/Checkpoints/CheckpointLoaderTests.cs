@@ -4,6 +4,7 @@ using SharpCam.IO;
 using SharpCam.Models;
 using SharpCam.Tests.Support;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using Xunit.Abstractions;
 using static SharpCam.Tests.Checkpoints.CheckpointFixtures;
 using static TorchSharp.torch;
@@ -27,6 +28,30 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
         Assert.Equal(format, checkpoint.Metadata.Format);
         Assert.Equal(10, checkpoint.Tensors.Count);
         AssertReproducesPyTorchLogits(model);
+    }
+
+    /// <summary>
+    /// TorchSharp.PyBridge's save_py writes torch.save's zip format with <c>OrderedDict(())</c> for each tensor's
+    /// (empty) hooks. The file loads into another LeNet, which then computes exactly what the saved one computes.
+    /// </summary>
+    [Fact]
+    public void AFileWrittenByPyBridgesSavePyLoadsWithIdenticalOutputs()
+    {
+        using var temp = new TempFolder();
+        using var scope = NewDisposeScope();
+        using var saved = new LeNet();
+        var path = temp.File("pybridge.pth");
+        saved.save_py(path);
+
+        using var model = new LeNet();
+        var checkpoint = CheckpointLoader.LoadInto(model, path);
+        Assert.Equal(CheckpointFormat.PyTorch, checkpoint.Format);
+        AssertSameTensors(saved.state_dict(), model.state_dict());
+        saved.eval();
+        model.eval();
+        using var noGrad = no_grad();
+        var inputs = Npy.Load(PathOf("lenet_inputs.npy"));
+        AssertSameTensor(saved.call(inputs), model.call(inputs), "logits"); // same weights, same math: bit for bit
     }
 
     [Fact]
@@ -125,7 +150,7 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var model = new LeNet();
         var before = Snapshot(model);
-        var path = temp.Truncated(file, fraction);
+        var path = Truncated(temp, file, fraction);
         var error = Assert.Throws<CheckpointReadException>(() => CheckpointLoader.LoadInto(model, path));
         Assert.Contains(path, error.Message);
         Assert.Contains(problem, error.Message);

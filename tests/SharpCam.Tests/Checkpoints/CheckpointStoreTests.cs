@@ -1,5 +1,6 @@
 using SharpCam.Checkpoints;
 using SharpCam.Models;
+using SharpCam.Tests.Support;
 using static SharpCam.Tests.Checkpoints.CheckpointFixtures;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

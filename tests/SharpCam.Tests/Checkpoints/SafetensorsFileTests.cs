@@ -1,4 +1,5 @@
 using SharpCam.Checkpoints;
+using SharpCam.Tests.Support;
 using static SharpCam.Tests.Checkpoints.CheckpointFixtures;
 using static TorchSharp.torch;
 

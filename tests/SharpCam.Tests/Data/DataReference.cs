@@ -50,24 +50,3 @@ public sealed class FashionMnistFactAttribute : FactAttribute
             Skip = $"Fashion-MNIST is not installed at {DataReference.FashionFolder} (apt-get install dataset-fashion-mnist)";
     }
 }
-
-/// <summary>A temporary folder (optionally a named subfolder of one), deleted with its contents on dispose.</summary>
-public sealed class TempFolder : IDisposable
-{
-    private readonly string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sharpcam-tests-" + Guid.NewGuid().ToString("N")[..8]);
-
-    public TempFolder(string? name = null)
-    {
-        Path = name is null ? root : System.IO.Path.Combine(root, name);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-    }
-}

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SharpCam.Data;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Data;
 

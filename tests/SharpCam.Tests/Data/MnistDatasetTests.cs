@@ -98,15 +98,16 @@ public class MnistDatasetTests(ITestOutputHelper output)
             Assert.Equal(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], digits.ClassNames);
         }
 
-        using var temp = new TempFolder("FashionMNIST/raw");
+        using var temp = new TempFolder();
+        var fashion = temp.Folder("FashionMNIST/raw");
         foreach (var name in new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
-            File.Copy(DataReference.SamplePath(name), temp.File(name));
-        using (var detected = MnistDataset.Load(temp.Path, MnistSplit.Test))
+            File.Copy(DataReference.SamplePath(name), Path.Combine(fashion, name));
+        using (var detected = MnistDataset.Load(fashion, MnistSplit.Test))
         {
             Assert.Equal(MnistVariant.Fashion, detected.Variant);
             Assert.Equal("Ankle boot", detected.ClassNames[9]);
         }
-        using var overridden = MnistDataset.Load(temp.Path, MnistSplit.Test, MnistVariant.Digits);
+        using var overridden = MnistDataset.Load(fashion, MnistSplit.Test, MnistVariant.Digits);
         Assert.Equal("9", overridden.ClassNames[9]);
     }
 

@@ -1,4 +1,5 @@
 using SharpCam.Data;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Data;
 
@@ -16,19 +17,19 @@ public class MnistDownloaderTests
     [Fact]
     public async Task DownloadsVerifiesAndReportsProgress()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
-        var updates = new List<ProgressUpdate>();
         var downloader = new MnistDownloader(cache.File("mnist"), [server.Files], SampleFiles());
 
-        var folder = await downloader.DownloadAsync(new SynchronousProgress(updates.Add));
+        var progress = new ProgressLog();
+        var folder = await downloader.DownloadAsync(progress);
 
         Assert.Equal(cache.File("mnist"), folder);
         Assert.Equal(Names.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         foreach (var name in Names)
         {
             Assert.Equal(File.ReadAllBytes(DataReference.SamplePath(name)), File.ReadAllBytes(Path.Combine(folder, name)));
-            var last = updates.Last(u => u.Task == $"download {name}");
+            var last = progress.Reports.Last(u => u.Task == $"download {name}");
             Assert.Equal((new FileInfo(DataReference.SamplePath(name)).Length, last.Done), (last.Total, last.Total));
         }
         using var test = MnistDataset.Load(folder, MnistSplit.Test);
@@ -38,7 +39,7 @@ public class MnistDownloaderTests
     [Fact]
     public async Task SkipsValidFilesAndReplacesDamagedOnes()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
         var downloader = new MnistDownloader(cache.Path, [server.Files], SampleFiles());
         await downloader.DownloadAsync();
@@ -56,7 +57,7 @@ public class MnistDownloaderTests
     [Fact]
     public async Task ChecksumMismatchLeavesNothingInTheCache()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
         // The official checksums do not match the sample's bytes.
         var downloader = new MnistDownloader(cache.File("mnist"), [server.Files]);
@@ -75,7 +76,7 @@ public class MnistDownloaderTests
     public async Task UnreachableMirrorSaysSoAndHowToGoOn()
     {
         using var cache = new TempFolder();
-        var mirror = new Uri($"http://127.0.0.1:{LoopbackFileServer.ClosedPort()}/mnist/");
+        var mirror = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/mnist/");
         var downloader = new MnistDownloader(cache.File("mnist"), [mirror]);
 
         var e = await Assert.ThrowsAsync<IOException>(() => downloader.DownloadAsync());
@@ -90,9 +91,9 @@ public class MnistDownloaderTests
     [Fact]
     public async Task FallsBackToTheNextMirror()
     {
-        using var server = new LoopbackFileServer(DataReference.SampleFolder);
+        using var server = LoopbackServer.ServingFolder(DataReference.SampleFolder);
         using var cache = new TempFolder();
-        var closed = new Uri($"http://127.0.0.1:{LoopbackFileServer.ClosedPort()}/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/");
         var notFound = new Uri(server.BaseUri, "elsewhere"); // no trailing slash on purpose: still a folder
         var downloader = new MnistDownloader(cache.Path, [closed, notFound, server.Files], SampleFiles());
 
@@ -117,11 +118,5 @@ public class MnistDownloaderTests
         {
             Environment.SetEnvironmentVariable(MnistDownloader.CacheVariable, before);
         }
-    }
-
-    /// <summary>Reports on the calling thread, in order (System.Progress would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
     }
 }

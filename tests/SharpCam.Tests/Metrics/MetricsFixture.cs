@@ -62,10 +62,3 @@ public sealed class SetC : IDisposable
 
     public void Dispose() => Model.Dispose();
 }
-
-/// <summary>Keeps every progress report, for tests of what long operations report.</summary>
-public sealed class ProgressLog : IProgress<ProgressUpdate>
-{
-    public List<ProgressUpdate> Reports { get; } = new();
-    public void Report(ProgressUpdate value) => Reports.Add(value);
-}

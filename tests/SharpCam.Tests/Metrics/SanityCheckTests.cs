@@ -102,13 +102,24 @@ public class SanityCheckTests(ITestOutputHelper output)
         Assert.Contains("different architecture", error.Message);
     }
 
-    /// <summary>A CAM method whose map is the input's brightness pooled to the target layer's grid: it never looks at the weights.</summary>
-    private sealed class InputBrightnessCam(Module<Tensor, Tensor> model) : CamMethod(model, new[] { LeNet.DefaultTargetLayer }, null)
+    [Fact]
+    public void ParametersOfTheModelItselfAreTheLastLayerRandomisedNamedModel()
     {
-        public override string Name => "input-brightness";
-        protected override bool UsesGradients => false;
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        using var model = new ScaledConv();
+        var result = SanityCheck.Run(model, () => new ScaledConv(), m => new GradCam(m, new[] { "conv" }), rand(2, 1, 8, 8));
+        Assert.Equal(new[] { "conv", "(model)" }, result.Steps.Select(s => s.Layer));
+    }
 
-        protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>
-            functional.adaptive_avg_pool2d(pass.Input, new[] { layer.Activations.shape[2], layer.Activations.shape[3] });
+    /// <summary>A convolution whose pooled channels are scaled by a parameter that the model owns directly.</summary>
+    private sealed class ScaledConv : Module<Tensor, Tensor>
+    {
+        private readonly Module<Tensor, Tensor> conv = Conv2d(1, 4, 3);
+        private readonly TorchSharp.Modules.Parameter scale = Parameter(rand(4) + 0.5);
+
+        public ScaledConv() : base(nameof(ScaledConv)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => conv.call(input).mean(new long[] { 2, 3 }) * scale;
     }
 }

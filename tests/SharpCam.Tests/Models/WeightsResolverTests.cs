@@ -34,27 +34,21 @@ public class WeightsResolverTests
         public void Dispose() => Folder.Dispose();
     }
 
-    private sealed class Recorder : IProgress<ProgressUpdate>
-    {
-        public List<ProgressUpdate> Updates { get; } = [];
-        public void Report(ProgressUpdate value) => Updates.Add(value);
-    }
-
     [Fact]
     public void DownloadsIntoTheCacheOnceAndTheFileLoads()
     {
         using var published = new Published();
         using var server = new LoopbackServer(new() { [published.FileName] = published.Bytes });
-        var progress = new Recorder();
+        var progress = new ProgressLog();
 
-        var first = WeightsResolver.Resolve(published.Spec, null, published.Source(server.BaseUrl), progress);
+        var first = WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files), progress);
         Assert.Equal((Path.Combine(published.Cache, published.FileName), WeightsOrigin.Download), (first.Path, first.Origin));
         Assert.Equal(published.Bytes, File.ReadAllBytes(first.Path));
         Assert.Equal([first.Path], published.CachedFiles());
-        var last = progress.Updates[^1];
+        var last = progress.Reports[^1];
         Assert.Equal(($"download {published.FileName}", published.Bytes.Length, published.Bytes.Length), (last.Task, last.Done, last.Total));
 
-        var second = WeightsResolver.Resolve(published.Spec, null, published.Source(server.BaseUrl));
+        var second = WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files));
         Assert.Equal((first.Path, WeightsOrigin.Cache), (second.Path, second.Origin));
         Assert.Equal(1, server.Requests);
 
@@ -68,7 +62,7 @@ public class WeightsResolverTests
     {
         using var published = new Published("lenet-0badc0de.pth");
         using var server = new LoopbackServer(new() { [published.FileName] = published.Bytes });
-        var error = Assert.Throws<InvalidDataException>(() => WeightsResolver.Resolve(published.Spec, null, published.Source(server.BaseUrl)));
+        var error = Assert.Throws<InvalidDataException>(() => WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files)));
         Assert.Contains("0badc0de", error.Message);
         Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(published.Bytes)), error.Message);
         Assert.Empty(published.CachedFiles());
@@ -78,7 +72,7 @@ public class WeightsResolverTests
     public void AnUnreachableServerSaysWhatToDownloadAndWhereToPutIt()
     {
         using var published = new Published();
-        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.FreePort()}/models/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/models/");
         var error = Assert.Throws<WeightsUnavailableException>(() => WeightsResolver.Resolve(published.Spec, null, published.Source(closed)));
         Assert.Contains(new Uri(closed, published.FileName).AbsoluteUri, error.Message);
         Assert.Contains(Path.Combine(published.Cache, published.FileName), error.Message);
@@ -92,9 +86,9 @@ public class WeightsResolverTests
         using var published = new Published();
         using var server = new LoopbackServer([]);
         Assert.Contains("404", Assert.Throws<WeightsUnavailableException>(
-            () => WeightsResolver.Resolve(published.Spec, null, published.Source(server.BaseUrl))).Message);
+            () => WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files))).Message);
         var offline = Assert.Throws<WeightsUnavailableException>(
-            () => WeightsResolver.Resolve(published.Spec, null, published.Source(server.BaseUrl, allowDownload: false)));
+            () => WeightsResolver.Resolve(published.Spec, null, published.Source(server.Files, allowDownload: false)));
         Assert.Contains(Path.Combine(published.Cache, published.FileName), offline.Message);
         Assert.Equal(1, server.Requests);
         Assert.Empty(published.CachedFiles());
@@ -106,7 +100,7 @@ public class WeightsResolverTests
         using var published = new Published();
         var file = published.Folder.File("mine.pth");
         File.WriteAllBytes(file, published.Bytes);
-        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.FreePort()}/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackServer.ClosedPort()}/");
         Assert.Equal(WeightsOrigin.UserFile, WeightsResolver.Resolve(published.Spec, file, published.Source(closed)).Origin);
         var missing = Path.Combine(published.Folder.Path, "nope.pth");
         Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => WeightsResolver.Resolve(published.Spec, missing)).Message);

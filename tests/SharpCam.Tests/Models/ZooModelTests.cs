@@ -59,6 +59,19 @@ public class ZooModelTests
         AssertHasFormulaWeights(loaded.Model, 5, "mobilenet_v3_small", 64);
     }
 
+    [Theory]
+    [InlineData("model.")]  // a LightningModule holding the net as self.model
+    [InlineData("module.")] // DataParallel
+    public void AWrappedStateDictLoadsWithoutItsPrefix(string prefix)
+    {
+        using var scope = NewDisposeScope();
+        using var tuned = Filled("mobilenet_v3_small", 5);
+        var wrapped = tuned.state_dict().ToDictionary(kv => prefix + kv.Key, kv => kv.Value);
+        using var loaded = ZooModel.FromStateDict(ModelZoo.Get("mobilenet_v3_small"), wrapped, InMemory);
+        Assert.Equal(5, loaded.NumClasses);
+        AssertHasFormulaWeights(loaded.Model, 5, "mobilenet_v3_small", 64);
+    }
+
     [SharedDataFact]
     public void AStateDictSavedByPyTorchLoadsAndGivesPyTorchsLogits()
     {
@@ -107,6 +120,11 @@ public class ZooModelTests
         withAux["aux1.conv.conv.weight"] = ones(128, 512, 1, 1);
         withAux["aux2.fc2.bias"] = ones(1000);
         using (var loaded = ZooModel.FromStateDict(spec, withAux, InMemory))
+            AssertHasFormulaWeights(loaded.Model, 1000, "googlenet", 32);
+
+        // The heads do not stop a wrapper's prefix from being dropped.
+        var wrapped = withAux.ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+        using (var loaded = ZooModel.FromStateDict(spec, wrapped, InMemory))
             AssertHasFormulaWeights(loaded.Model, 1000, "googlenet", 32);
 
         // Other keys stay required.

@@ -1,4 +1,6 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;
 
@@ -19,7 +21,7 @@ public class FigureFontTests
     [Fact]
     public void FiguresDrawWithTheBundledDejaVuSansNotWhateverTheSystemHas()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         Figures.Heatmap(temp.File("any.png"), RenderingFixture.PhotoMap(), "any");
         // ScottPlot's default font name must now resolve to the bundled files (regular and bold), not a system font.
         // (Not disposed: ScottPlot caches and reuses these typefaces.)
@@ -32,12 +34,12 @@ public class FigureFontTests
     [Fact]
     public void TitleAndTickLabelsPutInkOnTheFigure()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var map = RenderingFixture.PhotoMap();
         Figures.Heatmap(temp.File("titled.png"), map, "Grad-CAM conv.4 — class 7");
         Figures.Heatmap(temp.File("untitled.png"), map, "");
-        var titled = Png.Read(temp.File("titled.png"));
-        var untitled = Png.Read(temp.File("untitled.png"));
+        var titled = ImageFile.Read(temp.File("titled.png"));
+        var untitled = ImageFile.Read(temp.File("untitled.png"));
 
         // The title strip (the 56 px above the cells): a bold 20 px line of text is well over 500 dark pixels.
         int withTitle = DarkPixels(titled, 0, titled.Width, 0, 50), withoutTitle = DarkPixels(untitled, 0, untitled.Width, 0, 50);

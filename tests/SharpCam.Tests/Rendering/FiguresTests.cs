@@ -1,4 +1,6 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;
 
@@ -11,7 +13,7 @@ public class FiguresTests
     [Fact]
     public void GridShowsSixteenCaptionedImages()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var digit = RenderingFixture.DigitImage();
         var images = Enumerable.Repeat(digit, 16).ToList();
         var captions = Enumerable.Range(0, 16).Select(i => i % 4 == 0 ? "9 → 7" : "label 9").ToList();
@@ -24,7 +26,7 @@ public class FiguresTests
     [Fact]
     public void HeatmapShowsTheMapInBlueWhiteRed()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var figure = Render(temp, "heatmap.png", path => Figures.Heatmap(path, RenderingFixture.PhotoMap(), "Grad-CAM layer4 — class 281"));
         Assert.Equal((610, 560), (figure.Width, figure.Height));
         AssertHasContent(figure);
@@ -35,7 +37,7 @@ public class FiguresTests
     [Fact]
     public void HeatmapOfANonSquareMapKeepsSquareCells()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var map = new float[7, 10];
         map[3, 4] = 1f;
         var figure = Render(temp, "wide.png", path => Figures.Heatmap(path, map, "7 × 10"));
@@ -46,7 +48,7 @@ public class FiguresTests
     [Fact]
     public void PanelsOfAPhotoEndWithTheCv2Overlay()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var figure = Render(temp, "panels.png",
             path => Figures.Panels(path, RenderingFixture.Photo(), RenderingFixture.PhotoMap(), OverlayStyle.ColourPhoto, "Grad-CAM — class 281"));
         Assert.Equal((960, 295), (figure.Width, figure.Height)); // 3 cells of 320 px, photo aspect 3:2, title strip
@@ -56,7 +58,7 @@ public class FiguresTests
     [Fact]
     public void PanelsOfADigitEndWithHeatmapTimesImage()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var digit = RenderingFixture.Digit();
         var figure = Render(temp, "panels-digit.png",
             path => Figures.Panels(path, RenderingFixture.DigitImage(), digit["map"], OverlayStyle.GreyDigit));
@@ -67,7 +69,7 @@ public class FiguresTests
     [Fact]
     public void CompareShowsTheImageAndBothMaps()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var digit = RenderingFixture.Digit();
         var flipped = new float[8, 8];
         for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) flipped[y, x] = digit["map"][y, 7 - x];
@@ -80,7 +82,7 @@ public class FiguresTests
     [Fact]
     public void ConfusionMatrixOfTenClasses()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var counts = new int[10, 10];
         for (int r = 0; r < 10; r++) for (int c = 0; c < 10; c++) counts[r, c] = r == c ? 900 - 10 * r : (r + 2 * c) % 7;
         var figure = Render(temp, "confusion.png", path => Figures.ConfusionMatrix(path, counts, FashionNames));
@@ -95,7 +97,7 @@ public class FiguresTests
     [Fact]
     public void LinesDrawEverySeries()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var figure = Render(temp, "lines.png", path => Figures.Lines(path, "Sanity check", "randomised down to", "Spearman correlation",
             ["none", "fc.4", "fc.2", "fc.0", "conv.3", "conv.0"],
             [new LineSeries("Grad-CAM", [1, 0.8, 0.5, 0.3, 0.1, 0.05]), new LineSeries("Guided Backprop", [1, 0.95, 0.93, 0.9, 0.88, 0.85])]));
@@ -107,7 +109,7 @@ public class FiguresTests
     [Fact]
     public void MismatchedInputsAreRejectedBeforeAnythingIsWritten()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var path = temp.File("never.png");
         Assert.Throws<ArgumentException>(() => Figures.Grid(path, [RenderingFixture.DigitImage()], ["a", "b"]));
         Assert.Throws<ArgumentException>(() => Figures.ConfusionMatrix(path, new int[3, 3], ["a", "b"]));
@@ -119,18 +121,18 @@ public class FiguresTests
     [Fact]
     public void AFigureInAFolderThatCannotBeCreatedGivesAClearError()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var path = temp.PathUnderAFile("heatmap.png");
         var error = Assert.Throws<IOException>(() => Figures.Heatmap(path, RenderingFixture.PhotoMap(), "title"));
         Assert.Contains($"Cannot write the figure '{path}'", error.Message);
     }
 
-    private static RgbImage Render(RenderingFixture.TempFolder temp, string name, Action<string> write)
+    private static RgbImage Render(TempFolder temp, string name, Action<string> write)
     {
         var path = temp.File(name);
         write(path);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(path)[..4]);
-        return Png.Read(path);
+        return ImageFile.Read(path);
     }
 
     /// <summary>Not blank, not a solid block: between 5 % and 95 % of the pixels are not white, in many colours.</summary>

@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
 
 namespace SharpCam.Tests.Rendering;
@@ -9,7 +10,7 @@ public class OverlayTests
     public void PhotoOverlayMatchesCv2WithinOneLevel()
     {
         // Tolerance ±1 per channel: OpenCV 4.13 (OpenCvSharp) vs 4.6 may round the float box blur differently.
-        var expected = Png.Read(RenderingFixture.PathOf("overlay.png"));
+        var expected = ImageFile.Read(RenderingFixture.PathOf("overlay.png"));
         var actual = Overlay.OnPhoto(RenderingFixture.Photo(), RenderingFixture.PhotoMap());
         Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
         int worst = 0, off = 0;

@@ -1,4 +1,6 @@
+using SharpCam.Images;
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;
 
@@ -7,11 +9,11 @@ public class PngTests
     [Fact]
     public void WriteThenReadGivesTheSamePixelsInRgbOrder()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var image = new RgbImage(3, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
         var path = temp.File("nested/folder/image.png");
         Png.Write(image, path);
-        var read = Png.Read(path);
+        var read = ImageFile.Read(path);
         Assert.Equal((3, 2), (read.Width, read.Height));
         Assert.Equal(image.Pixels, read.Pixels);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!)); // no temporary file left behind
@@ -31,21 +33,11 @@ public class PngTests
     [Fact]
     public void AFolderThatCannotBeCreatedGivesAClearError()
     {
-        using var temp = new RenderingFixture.TempFolder();
+        using var temp = new TempFolder();
         var path = temp.PathUnderAFile("x.png");
         var error = Assert.Throws<IOException>(() => Png.Write(new RgbImage(2, 2), path));
         Assert.Contains(path, error.Message);
         Assert.Contains("choose another output folder", error.Message);
-    }
-
-    [Fact]
-    public void ReadingSomethingThatIsNotAnImageNamesTheFile()
-    {
-        using var temp = new RenderingFixture.TempFolder();
-        var path = temp.File("broken.png");
-        File.WriteAllText(path, "this is text");
-        var error = Assert.Throws<InvalidDataException>(() => Png.Read(path));
-        Assert.Contains(path, error.Message);
     }
 
     [Fact]

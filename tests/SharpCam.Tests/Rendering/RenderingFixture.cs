@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.IO;
 using SharpCam.Rendering;
 using SharpCam.Tests.Support;
@@ -10,7 +11,7 @@ internal static class RenderingFixture
 {
     public static string PathOf(string name) => RepoPaths.Fixture(Path.Combine("rendering", name));
 
-    public static RgbImage Photo() => Png.Read(PathOf("photo.png"));
+    public static RgbImage Photo() => ImageFile.Read(PathOf("photo.png"));
 
     public static float[,] PhotoMap()
     {
@@ -45,21 +46,5 @@ internal static class RenderingFixture
     {
         var flat = rgb.data<long>().ToArray();
         return Enumerable.Range(0, flat.Length / 3).Select(i => ((byte)flat[3 * i], (byte)flat[3 * i + 1], (byte)flat[3 * i + 2])).ToArray();
-    }
-
-    /// <summary>A fresh empty folder under the system temp folder, deleted by <see cref="IDisposable.Dispose"/>.</summary>
-    public sealed class TempFolder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("sharpcam-rendering-").FullName;
-        public string File(string name) => System.IO.Path.Combine(Path, name);
-
-        /// <summary>A path whose folder cannot be created: a regular file stands where a parent folder should be.</summary>
-        public string PathUnderAFile(string name)
-        {
-            var blocker = File("not-a-folder.txt");
-            System.IO.File.WriteAllText(blocker, "a file where an output folder should be");
-            return System.IO.Path.Combine(blocker, "figures", name);
-        }
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -132,12 +132,12 @@ public class HtmlReportTests(ReportRunsFixture runs)
         Assert.Equal($"{HtmlTextNumber(road.Mean!.Value)} (n = 8)", row.QuerySelector("td")!.TextContent);
         Assert.Contains("higher is better", row.QuerySelector("th")!.TextContent);
 
-        // Grad-CAM's real maps decorrelate once the LeNet's weights are random; the input-as-map baseline cannot.
+        // Grad-CAM's real maps decorrelate once the LeNet's weights are random; the input-brightness baseline cannot.
         var sanity = runs.Explain.Sanity!;
         Assert.True(sanity.Methods[0].Steps[^1].Correlation < SanitySection.HighCorrelation, $"gradcam correlation {sanity.Methods[0].Steps[^1].Correlation}");
         var flags = doc.QuerySelectorAll($"#{SanitySection.Id} .flag").ToList();
         var flag = Assert.Single(flags);
-        Assert.StartsWith($"{ReportRunFolder.InputAsMap}: {SanitySection.StaysHighWarning}", flag.TextContent);
+        Assert.StartsWith($"{InputBrightnessCam.MethodName}: {SanitySection.StaysHighWarning}", flag.TextContent);
         Assert.Equal(ReportRunFolder.RandomisedLayers, doc.QuerySelectorAll(".sanity thead th").Skip(1).Select(th => th.TextContent));
     }
 
@@ -208,31 +208,22 @@ public class HtmlReportTests(ReportRunsFixture runs)
     public void WritesAtomicallyToTheRunFolderAndReportsProgress()
     {
         var dir = runs.Copy(runs.FailuresDir, "default-path");
-        var updates = new List<ProgressUpdate>();
-        var path = HtmlReport.Write(dir, progress: new SynchronousProgress(updates.Add));
+        var progress = new ProgressLog();
+        var path = HtmlReport.Write(dir, progress: progress);
         Assert.Equal(Path.Combine(dir, HtmlReport.DefaultFileName), path);
         Assert.Empty(Directory.EnumerateFiles(dir, "*.tmp"));
-        Assert.Equal(9, updates.Count); // the start, then one per figure
-        Assert.All(updates, u => Assert.Equal(8, u.Total));
-        Assert.Equal(8, updates[^1].Done);
+        Assert.Equal(9, progress.Reports.Count); // the start, then one per figure
+        Assert.All(progress.Reports, u => Assert.Equal(8, u.Total));
+        Assert.Equal(8, progress.Reports[^1].Done);
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(path));
     }
 
     [Fact]
     public void AFolderWithoutManifestNamesTheFile()
     {
-        var dir = Directory.CreateTempSubdirectory("sharpcam-empty-").FullName;
-        try
-        {
-            var e = Assert.Throws<FileNotFoundException>(() => HtmlReport.Write(dir));
-            Assert.Contains(Path.Combine(dir, RunManifest.FileName), e.Message);
-            Assert.False(File.Exists(Path.Combine(dir, HtmlReport.DefaultFileName)));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
-    }
-
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
+        using var temp = new TempFolder();
+        var e = Assert.Throws<FileNotFoundException>(() => HtmlReport.Write(temp.Path));
+        Assert.Contains(Path.Combine(temp.Path, RunManifest.FileName), e.Message);
+        Assert.False(File.Exists(Path.Combine(temp.Path, HtmlReport.DefaultFileName)));
     }
 }

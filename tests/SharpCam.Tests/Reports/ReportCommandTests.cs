@@ -25,12 +25,8 @@ public class ReportCommandTests(ReportRunsFixture runs)
     [Fact]
     public void AFolderWithoutManifestFailsWithExitCode1()
     {
-        var dir = Directory.CreateTempSubdirectory("sharpcam-cli-").FullName;
-        try
-        {
-            Assert.Equal(1, Run("report", dir));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder();
+        Assert.Equal(1, Run("report", temp.Path));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 }

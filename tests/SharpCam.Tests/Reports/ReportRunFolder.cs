@@ -3,6 +3,7 @@ using Size = OpenCvSharp.Size;
 using SharpCam.Cam;
 using SharpCam.Explanation;
 using SharpCam.IO;
+using SharpCam.Models;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
 
@@ -11,8 +12,8 @@ namespace SharpCam.Tests.Reports;
 /// <summary>
 /// Real run folders for the report tests, built from pytorch-grad-cam's set A (8 Fashion-MNIST test images, all
 /// classified correctly) and set A′ (the first 8 misclassified ones): the LeNet's real logits, the stored Grad-CAM
-/// maps for the predicted and true class, set C's real metric values, and a sanity check computed here with our
-/// Grad-CAM on cascading random weights. Figures are drawn with OpenCV the way the explain command lays them out.
+/// maps for the predicted and true class, set C's real metric values, and the real sanity check of our Grad-CAM
+/// (cascading random weights). Figures are drawn with OpenCV the way the explain command lays them out.
 /// </summary>
 public static class ReportRunFolder
 {
@@ -147,48 +148,18 @@ public static class ReportRunFolder
         return [Series("drop_in_confidence", false), Series("increase_in_confidence", true), Series("road_combined", true)];
     }
 
+    /// <summary>The LeNet's parameterised layers in the order the sanity check randomises them, from the logits down.</summary>
     public static readonly string[] RandomisedLayers = ["fc.4", "fc.2", "fc.0", "conv.3", "conv.0"];
-    /// <summary>The input image used as its own "map": it ignores the weights, so the sanity check must flag it.</summary>
-    public const string InputAsMap = "input-as-map";
 
-    /// <summary>Cascading randomisation (seeded) of the LeNet, Grad-CAM maps compared by mean Pearson correlation.</summary>
+    /// <summary>
+    /// The real sanity check (<see cref="QualityChecks.Sanity"/>) of Grad-CAM and of <see cref="InputBrightnessCam"/>,
+    /// which ignores the weights, so the report must flag it.
+    /// </summary>
     private static SanityCheck Sanity(string dir, Tensor images)
     {
         using var model = LeNetFixture.Model();
-        Tensor Maps()
-        {
-            using var result = new GradCam(model, ["conv.4"]).Explain(images);
-            return result.Maps.clone();
-        }
-        var trained = Maps();
-        var gradcam = new List<SanityStep>();
-        var inputAsMap = new List<SanityStep>();
-        var generator = new Generator(7);
-        foreach (var layer in RandomisedLayers)
-        {
-            using (no_grad())
-                foreach (var (_, parameter) in model.named_modules().First(m => m.name == layer).module.named_parameters())
-                    parameter.copy_(randn(parameter.shape, generator: generator) * 0.1);
-            gradcam.Add(new SanityStep { Layer = layer, Correlation = MeanCorrelation(trained, Maps()) });
-            inputAsMap.Add(new SanityStep { Layer = layer, Correlation = MeanCorrelation(images.squeeze(1), images.squeeze(1)) });
-        }
-        WriteSanityPlot(dir, [gradcam, inputAsMap]);
-        return new SanityCheck
-        {
-            Figure = "figures/sanity.png", Measure = "pearson",
-            Methods = [new SanityMethod { Method = "gradcam", Steps = gradcam }, new SanityMethod { Method = InputAsMap, Steps = inputAsMap }],
-        };
-    }
-
-    /// <summary>Mean over images of Pearson's r between two [N, H, W] map batches; a constant map counts as r = 0.</summary>
-    private static double MeanCorrelation(Tensor a, Tensor b)
-    {
-        var x = a.flatten(1).to(float64);
-        var y = b.flatten(1).to(float64);
-        x = x - x.mean([1], keepdim: true);
-        y = y - y.mean([1], keepdim: true);
-        var r = (x * y).sum(1) / ((x * x).sum(1) * (y * y).sum(1)).sqrt();
-        return nan_to_num(r, 0).mean().item<double>();
+        return QualityChecks.Sanity(model, () => new LeNet(),
+            [m => new GradCam(m, [LeNet.DefaultTargetLayer]), m => new InputBrightnessCam(m)], images, dir, "figures/sanity.png");
     }
 
     private static Mat Gray(Tensor image)
@@ -248,24 +219,5 @@ public static class ReportRunFolder
         using var big = new Mat();
         Cv2.Resize(grid, big, new Size(112 * 4, 112 * 4), interpolation: InterpolationFlags.Nearest);
         Save(dir, "figures/grid.png", big);
-    }
-
-    /// <summary>Correlation (y, −0.5…1) against step (x), one polyline per method, drawn with OpenCV's own font.</summary>
-    private static void WriteSanityPlot(string dir, List<SanityStep>[] methods)
-    {
-        const int w = 640, h = 360, left = 60, right = 40, top = 20, bottom = 50;
-        using var plot = new Mat(h, w, MatType.CV_8UC3, Scalar.White);
-        Point At(int step, double r) => new(left + step * (w - left - right) / (RandomisedLayers.Length - 1),
-                                            top + (int)((1 - (r + 0.5) / 1.5) * (h - top - bottom)));
-        Cv2.Line(plot, At(0, -0.5), At(RandomisedLayers.Length - 1, -0.5), Scalar.Black);
-        Cv2.Line(plot, At(0, -0.5), At(0, 1), Scalar.Black);
-        for (int s = 0; s < RandomisedLayers.Length; s++)
-            Cv2.PutText(plot, RandomisedLayers[s], At(s, -0.5) + new Point(-18, 20), HersheyFonts.HersheySimplex, 0.45, Scalar.Black);
-        foreach (var r in new[] { -0.5, 0.0, 0.5, 1.0 })
-            Cv2.PutText(plot, r.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), At(0, r) + new Point(-40, 5), HersheyFonts.HersheySimplex, 0.45, Scalar.Black);
-        var colours = new[] { new Scalar(139, 95, 31), new Scalar(30, 38, 179) };
-        for (int m = 0; m < methods.Length; m++)
-            Cv2.Polylines(plot, [methods[m].Select((s, i) => At(i, s.Correlation)).ToArray()], false, colours[m], 2, LineTypes.AntiAlias);
-        Save(dir, "figures/sanity.png", plot);
     }
 }

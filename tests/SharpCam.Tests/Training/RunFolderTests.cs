@@ -1,3 +1,4 @@
+using SharpCam.Tests.Support;
 using SharpCam.Training;
 
 namespace SharpCam.Tests.Training;
@@ -7,7 +8,7 @@ public class RunFolderTests
     [Fact]
     public void VersionsCountUpFromZeroAfterTheHighestExistingOne()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         Assert.Equal(0, RunFolder.CreateNext(root.Path, "lenet").Version);
         Assert.Equal(1, RunFolder.CreateNext(root.Path, "lenet").Version);
         Directory.CreateDirectory(Path.Combine(root.Path, "lenet", "version_7"));
@@ -22,7 +23,7 @@ public class RunFolderTests
     [Fact]
     public void NamesFilesAsLightningDoes()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var run = RunFolder.CreateNext(root.Path, "lenet");
         Assert.Equal(Path.Combine(run.Path, "checkpoints", "epoch=5-step=1548.dat"), run.CheckpointPath(5, 1548));
         Assert.Equal(Path.Combine(run.Path, "checkpoints", "last.dat"), run.LastCheckpointPath);
@@ -36,7 +37,7 @@ public class RunFolderTests
     [InlineData("..")]
     public void RejectsANameThatIsNotAPlainFolderName(string name)
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var error = Assert.Throws<ArgumentException>(() => RunFolder.CreateNext(root.Path, name));
         Assert.Contains($"Invalid run name '{name}'", error.Message);
     }

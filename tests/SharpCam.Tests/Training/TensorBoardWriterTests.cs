@@ -1,6 +1,7 @@
 using System.Text;
 using OpenCvSharp;
 using SharpCam.Rendering;
+using SharpCam.Tests.Support;
 using SharpCam.Training;
 using static SharpCam.Tests.Training.TrainingFixtures;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public class TensorBoardWriterTests
     [Fact]
     public void WritesFramedEventsWithScalarsAndAPngImage()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var picture = new RgbImage(3, 2, [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
         var before = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
         string path;
@@ -47,7 +48,7 @@ public class TensorBoardWriterTests
     public void TrainingLogsTheNotebooksScalarsAndFirstBatchPicture()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var summary = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(model, Digits("train"), Digits("val"), RunFolder.CreateNext(root.Path, "tb"));
         var events = EventFileReader.Read(summary.EventFile);

@@ -29,7 +29,7 @@ public class TrainerTests
     public void AdamStepsMatchPyTorch(int steps)
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var digits = Digits("train");
         var batch = new LabelledImages(digits.Images.narrow(0, 0, 32), digits.Labels.narrow(0, 0, 32));
@@ -50,7 +50,7 @@ public class TrainerTests
     public void ShortTrainingMatchesPyTorchAndWritesTheRunFolder()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var options = new TrainingOptions { Epochs = 2 };
         var summary = new Trainer(options).Fit(model, Digits("train"), Digits("val"), RunFolder.CreateNext(root.Path, "short"));
@@ -106,7 +106,7 @@ public class TrainerTests
     public void SavedCheckpointsLoadBackIntoAFreshLeNet()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         var summary = new Trainer(new TrainingOptions { Epochs = 1 }).Fit(model, Digits("val"), Digits("val"), RunFolder.CreateNext(root.Path, "load"));
         var images = Digits("test").Images;
@@ -126,13 +126,11 @@ public class TrainerTests
     public void CancellingKeepsEveryFinishedEpochOnDisk()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = InitialLeNet();
         using var cancel = new CancellationTokenSource();
-        var reports = new List<ProgressUpdate>();
-        var progress = new SynchronousProgress(update =>
+        var progress = new ProgressLog(update =>
         {
-            reports.Add(update);
             if (update.Task == "Epoch 2/3" && update.Done == 1) cancel.Cancel();
         });
         var run = RunFolder.CreateNext(root.Path, "cancel");
@@ -142,16 +140,16 @@ public class TrainerTests
         Assert.True(File.Exists(run.CheckpointPath(0, 2)));
         Assert.Empty(Directory.GetFiles(run.Path, "*.tmp", SearchOption.AllDirectories));
         // Epoch 1: steps 1 and 2 of 2 with the running loss, then the epoch summary.
-        Assert.Equal(new[] { (1L, 2L), (2L, 2L), (1L, 1L) }, reports.Where(r => r.Task == "Epoch 1/3").Select(r => (r.Done, r.Total)));
-        Assert.StartsWith("loss ", reports[0].Status);
-        Assert.Contains("val_acc", reports[2].Status);
+        Assert.Equal(new[] { (1L, 2L), (2L, 2L), (1L, 1L) }, progress.Reports.Where(r => r.Task == "Epoch 1/3").Select(r => (r.Done, r.Total)));
+        Assert.StartsWith("loss ", progress.Reports[0].Status);
+        Assert.Contains("val_acc", progress.Reports[2].Status);
     }
 
     [Fact]
     public void BadInputIsRejectedBeforeAnythingIsWritten()
     {
         using var scope = NewDisposeScope();
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var model = new LeNet();
         var run = RunFolder.CreateNext(root.Path, "bad");
         var val = Digits("val");
@@ -165,10 +163,5 @@ public class TrainerTests
         error = Assert.Throws<ArgumentException>(() => new Trainer().Fit(fiveClasses, val, val, run));
         Assert.Contains("The model has 5 outputs but the checkpoint metadata says 10 classes", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(run.Path));
-    }
-
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
     }
 }

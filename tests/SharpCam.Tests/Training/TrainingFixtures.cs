@@ -36,11 +36,3 @@ internal static class TrainingFixtures
 
     public static double Scalar(Tensor t) => t.to(ScalarType.Float64).data<double>()[0];
 }
-
-/// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("sharpcam-train-").FullName;
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

@@ -9,7 +9,8 @@ namespace SharpCam.Checkpoints.Pickle;
 /// calls anything: a global resolves only through <see cref="PickleAllowList"/> and is otherwise refused on sight, so a
 /// malicious file fails before any tensor exists. Results are inert .NET values: null, bool, long, BigInteger, double,
 /// string, byte[], tuple (object?[]), list (List&lt;object?&gt;), dict (Dictionary&lt;object, object?&gt;, also for
-/// OrderedDict and AttributeDict), set (HashSet&lt;object?&gt;), <see cref="StorageRef"/> and <see cref="TensorRef"/>.
+/// OrderedDict and AttributeDict, empty or built from (key, value) pairs), set (HashSet&lt;object?&gt;),
+/// <see cref="StorageRef"/> and <see cref="TensorRef"/>.
 /// </summary>
 internal sealed class PickleMachine
 {
@@ -125,10 +126,11 @@ internal sealed class PickleMachine
     private object? Resolve(string module, string name) =>
         PickleAllowList.Find(module, name) ?? throw new UnsafeCheckpointException(path, $"{module}.{name}", "imports");
 
-    /// <summary>REDUCE: only the tensor rebuild functions and OrderedDict() may be called.</summary>
+    /// <summary>REDUCE: only the tensor rebuild functions and the dict classes may be called.</summary>
     private object Call(object? callable, object?[] args) => callable switch
     {
-        AllowedGlobal { Kind: GlobalKind.OrderedDict } when args.Length == 0 => new Dictionary<object, object?>(),
+        AllowedGlobal { Kind: GlobalKind.OrderedDict or GlobalKind.AttributeDict } dictClass =>
+            DictFrom(args) ?? throw Refused(dictClass, "calls"),
         AllowedGlobal { Kind: GlobalKind.RebuildTensor } => RebuildTensor(args),
         // A Parameter is its data tensor; requires_grad, hooks and Python attributes do not matter for inference.
         AllowedGlobal { Kind: GlobalKind.RebuildParameter } when args is [TensorRef data, _, _] => data,
@@ -142,6 +144,26 @@ internal sealed class PickleMachine
         AllowedGlobal { Kind: GlobalKind.OrderedDict or GlobalKind.AttributeDict } when args.Length == 0 => new Dictionary<object, object?>(),
         _ => throw Refused(cls, "instantiates"),
     };
+
+    /// <summary>
+    /// OrderedDict() and AttributeDict() called with no argument, or with one tuple or list of (key, value) 2-tuples:
+    /// <c>OrderedDict(())</c> (TorchSharp.PyBridge's empty hooks), <c>OrderedDict([(k, v), …])</c>. Null for any other
+    /// argument (a dict, a generator, more arguments), which is refused.
+    /// </summary>
+    private Dictionary<object, object?>? DictFrom(object?[] args)
+    {
+        IReadOnlyList<object?>? pairs = args switch
+        {
+            [] => [],
+            [object?[] tuple] => tuple,
+            [List<object?> list] => list,
+            _ => null,
+        };
+        if (pairs is null || !pairs.All(pair => pair is object?[] { Length: 2 })) return null;
+        var dict = new Dictionary<object, object?>();
+        foreach (var pair in pairs.Cast<object?[]>()) SetItem(dict, pair[0], pair[1]);
+        return dict;
+    }
 
     private Exception Refused(object? target, string action) => target is AllowedGlobal global
         ? new UnsafeCheckpointException(path, global.Name, action)

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using SharpCam.Checkpoints;
 using SharpCam.Models;
+using SharpCam.Tests.Support;
 using static SharpCam.Tests.Checkpoints.CheckpointFixtures;
 using static TorchSharp.torch;
 
@@ -45,6 +46,11 @@ public class PickleMachineTests
         { "torch._utils._rebuild_tensor_v2", Bytes(0x80, 2, "ctorch._utils\n_rebuild_tensor_v2\n)", 0x81, "."), "instantiates" },
         // A dangerous global placed after a valid OrderedDict, as in the malicious fixture.
         { "posix.system", Bytes(0x80, 2, "ccollections\nOrderedDict\n)R", "cposix\nsystem\n", Unicode("true"), 0x85, "R."), "imports" },
+        // The dict classes take no argument or one sequence of (key, value) pairs; a dict, a non-pair or two arguments are refused.
+        { "collections.OrderedDict", Bytes(0x80, 2, "ccollections\nOrderedDict\n}", 0x85, "R."), "calls" },
+        { "collections.OrderedDict", Bytes(0x80, 2, "ccollections\nOrderedDict\n]K", 1, "a", 0x85, "R."), "calls" },
+        { "collections.OrderedDict", Bytes(0x80, 2, "ccollections\nOrderedDict\n](K", 1, "K", 2, "K", 3, "ta", 0x85, "R."), "calls" },
+        { "lightning.fabric.utilities.data.AttributeDict", Bytes(0x80, 2, "clightning.fabric.utilities.data\nAttributeDict\n))", 0x86, "R."), "calls" },
     };
 
     [Theory]
@@ -70,6 +76,27 @@ public class PickleMachineTests
         File.WriteAllBytes(path, Bytes(magic, protocol, systemInfo, 0x80, 2, "cbuiltins\nexec\n", Unicode("pass"), 0x85, "R."));
         var error = Assert.Throws<UnsafeCheckpointException>(() => CheckpointLoader.Load(path));
         Assert.Equal("builtins.exec", error.Global);
+    }
+
+    /// <summary>
+    /// OrderedDict([("w", w), ("b", b)]) and OrderedDict((("w", w), ("b", b))), with w a 2×2 view and b a 2-element
+    /// view at offset 2 of one float storage [1, 2, 3, 4]: the pairs become the state dict, in order.
+    /// </summary>
+    [Theory]
+    [InlineData("](", "e")] // a list of pairs (MARK … APPENDS)
+    [InlineData("(", "t")]  // a tuple of pairs (MARK … TUPLE)
+    public void AnOrderedDictBuiltFromPairsIsAStateDict(string open, string close)
+    {
+        using var temp = new TempFolder();
+        using var scope = NewDisposeScope();
+        var pickle = Bytes(0x80, 2, "ccollections\nOrderedDict\n", open,
+                           Unicode("w"), FloatTensor(0, [2, 2], [2, 1]), 0x86, Unicode("b"), FloatTensor(2, [2], [1]), 0x86,
+                           close, 0x85, "R.");
+        var path = TorchZip(temp, pickle, ("archive/data/0", new float[] { 1, 2, 3, 4 }.SelectMany(BitConverter.GetBytes).ToArray()));
+        var tensors = CheckpointLoader.Load(path).Tensors;
+        Assert.Equal(new[] { "w", "b" }, tensors.Keys);
+        AssertSameTensor(tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2), tensors["w"], "w");
+        AssertSameTensor(tensor(new float[] { 3, 4 }), tensors["b"], "b");
     }
 
     [Fact]
@@ -117,15 +144,26 @@ public class PickleMachineTests
         Assert.Contains(path, error.Message);
     }
 
-    /// <summary>Wraps a pickle the way torch.save does: a zip with archive/data.pkl.</summary>
-    private static string TorchZip(TempFolder temp, byte[] pickle)
+    /// <summary>Wraps a pickle the way torch.save does: a zip with archive/data.pkl and the given storage entries.</summary>
+    private static string TorchZip(TempFolder temp, byte[] pickle, params (string Name, byte[] Bytes)[] storages)
     {
         var path = temp.File("archive.pth");
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        using var entry = zip.CreateEntry("archive/data.pkl", CompressionLevel.NoCompression).Open();
-        entry.Write(pickle);
+        foreach (var (name, bytes) in storages.Prepend(("archive/data.pkl", pickle)))
+        {
+            using var entry = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            entry.Write(bytes);
+        }
         return path;
     }
+
+    /// <summary>_rebuild_tensor_v2(storage '0' (4 floats), offset, size, stride, False, OrderedDict()), as torch.save pickles a tensor.</summary>
+    private static byte[] FloatTensor(int offset, int[] size, int[] stride) => Bytes(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        "(", Unicode("storage"), "ctorch\nFloatStorage\n", Unicode("0"), Unicode("cpu"), "K", 4, "tQ",
+        "K", offset, IntTuple(size), IntTuple(stride), 0x89, "ccollections\nOrderedDict\n)R", "tR");
+
+    private static byte[] IntTuple(int[] values) => Bytes(["(", .. values.Select(v => (object)Bytes("K", v)), "t"]);
 
     /// <summary>Pickle bytes from parts: an int is one byte (an opcode or argument), a string its Latin-1 text, a byte[] itself.</summary>
     private static byte[] Bytes(params object[] parts) => parts.SelectMany(part => part switch

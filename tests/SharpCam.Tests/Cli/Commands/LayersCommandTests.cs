@@ -1,8 +1,14 @@
 namespace SharpCam.Tests.Cli.Commands;
 
+/// <summary>`sharpcam layers [--model X] [--input-size N] [--device D]`.</summary>
 [Collection(CliRunner.Collection)]
 public class LayersCommandTests
 {
+    /// <summary>The first column of the printed table.</summary>
+    private static List<string> LayerNames(string output) =>
+        output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length > 2 && cells[1].Length > 0 && cells[1] != "layer").Select(cells => cells[1]).ToList();
+
     [Fact]
     public void ListsLeNetsLayersWithShapesAndTheDefault()
     {
@@ -10,6 +16,39 @@ public class LayersCommandTests
         Assert.Equal(0, code);
         Assert.Contains("[1, 16, 8, 8]", output);
         Assert.Contains("Default target layer: conv.4", output);
+    }
+
+    [Fact]
+    public void ListsAZooModelDepthFirstWithOutputShapesAndItsDefaultLayer()
+    {
+        var (code, output) = CliRunner.Run("layers", "--model", "resnet18");
+        Assert.Equal(0, code);
+        var names = LayerNames(output);
+        // PyTorch's named_modules() order: each module, then everything inside it, then the next.
+        Assert.Equal(["conv1", "bn1", "relu", "maxpool", "layer1", "layer1.0", "layer1.0.conv1"], names.Take(7));
+        Assert.True(names.IndexOf("layer1.1.conv2") < names.IndexOf("layer2"));
+        Assert.Matches(@"│ layer4\s+│ Sequential\s+│ \[1, 512, 7, 7\]", output);
+        Assert.Contains("Default target layer: layer4", output);
+    }
+
+    [Fact]
+    public void TheInputSizeChangesTheShapes()
+    {
+        var (code, output) = CliRunner.Run("layers", "--model", "vgg16", "--input-size", "64");
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ features\.29\s+│ ReLU\s+│ \[1, 512, 4, 4\]", output);
+        Assert.Contains("Input: [1, 3, 64, 64]", output);
+        Assert.Contains("Default target layer: features.29", output);
+    }
+
+    [Theory]
+    [InlineData("Known models:", "--model", "resnet9000")]
+    [InlineData("needs at least 75", "--model", "inception_v3", "--input-size", "64")]
+    public void BadOptionsAreRefusedWithTheReason(string reason, params string[] options)
+    {
+        var (code, output) = CliRunner.Run(["layers", .. options]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(reason, output);
     }
 
     [Fact]

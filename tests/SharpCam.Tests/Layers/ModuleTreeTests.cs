@@ -1,6 +1,8 @@
+using SharpCam.Layers;
 using SharpCam.Models;
+using SharpCam.Tests.Models;
 
-namespace SharpCam.Tests.Models;
+namespace SharpCam.Tests.Layers;
 
 public class ModuleTreeTests
 {

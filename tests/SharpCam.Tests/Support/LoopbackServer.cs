@@ -1,24 +1,29 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SharpCam.Tests.Data;
+namespace SharpCam.Tests.Support;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 serving the files of one folder under /files/ (404 for anything else), counting
-/// the requests it answers. Stops on dispose.
+/// A real HTTP server on 127.0.0.1 serving files by name under /files/ (404 for anything else), counting the requests
+/// it answers. Stops on dispose.
 /// </summary>
-public sealed class LoopbackFileServer : IDisposable
+public sealed class LoopbackServer : IDisposable
 {
     private readonly HttpListener listener;
-    private readonly string folder;
+    private readonly Dictionary<string, byte[]> files;
     private int requests;
 
-    public LoopbackFileServer(string folder)
+    /// <summary>Serves <paramref name="files"/> (file name → bytes) from memory.</summary>
+    public LoopbackServer(Dictionary<string, byte[]> files)
     {
-        this.folder = folder;
+        this.files = files;
         (listener, BaseUri) = Start();
         _ = Task.Run(ServeAsync);
     }
+
+    /// <summary>Serves the files of <paramref name="folder"/> (read once, now).</summary>
+    public static LoopbackServer ServingFolder(string folder) =>
+        new(Directory.EnumerateFiles(folder).ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes));
 
     /// <summary>http://127.0.0.1:PORT/ — files are at files/NAME below it.</summary>
     public Uri BaseUri { get; }
@@ -68,11 +73,9 @@ public sealed class LoopbackFileServer : IDisposable
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
             Interlocked.Increment(ref requests);
             var path = context.Request.Url!.AbsolutePath;
-            var file = Path.Combine(folder, Path.GetFileName(path));
             using var response = context.Response;
-            if (path.StartsWith("/files/") && File.Exists(file))
+            if (path.StartsWith("/files/", StringComparison.Ordinal) && files.TryGetValue(Path.GetFileName(path), out var bytes))
             {
-                var bytes = await File.ReadAllBytesAsync(file);
                 response.ContentLength64 = bytes.Length;
                 await response.OutputStream.WriteAsync(bytes);
             }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch.nn;
 
-namespace SharpCam.Models;
+namespace SharpCam.Layers;
 
 /// <summary>Walks a model's named modules the way PyTorch's named_modules() does.</summary>
 public static class ModuleTree
