@@ -8,11 +8,16 @@ using static TorchSharp.torch.nn;
 
 // SharpCam's CAM benchmark: seconds per image per method, the ratio to a plain no-grad forward of the same model and
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
-//   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick]
+//   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50] [--methods gradcam,…]
+//                                                          [--repetitions N] [--no-flatness]
 // --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
 // 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
 bool quick = args.Contains("--quick");
-int repetitions = quick ? 2 : 5;
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+HashSet<string>? ListOption(string name) => Option(name)?.Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
+var onlyModels = ListOption("--models");
+var onlyMethods = ListOption("--methods");
+int repetitions = Option("--repetitions") is { } r ? int.Parse(r) : quick ? 2 : 5;
 var batches = quick ? new[] { 1 } : new[] { 1, 8 };
 var models = new (string Name, Func<Module<Tensor, Tensor>> Create, string Layer)[]
 {
@@ -28,7 +33,7 @@ Console.WriteLine();
 Console.WriteLine("| model | batch | method | s / image | × forward | peak RSS MiB |");
 Console.WriteLine("|---|---:|---|---:|---:|---:|");
 var scoreCamRows = new List<string>();
-foreach (var (name, create, layer) in models)
+foreach (var (name, create, layer) in models.Where(m => onlyModels?.Contains(m.Name) ?? true))
 {
     manual_seed(0);
     using var model = create();
@@ -41,7 +46,7 @@ foreach (var (name, create, layer) in models)
         MemoryProbe.ResetPeak();
         var forwardSeconds = Median(Samples(forward, repetitions));
         Console.WriteLine($"| {name} | {batch} | forward (no_grad) | {forwardSeconds / batch:F4} | 1.00 | {Mib(MemoryProbe.PeakResidentBytes)} |");
-        foreach (var info in CamMethods.All)
+        foreach (var info in CamMethods.All.Where(m => onlyMethods?.Contains(m.Name) ?? true))
         {
             if (perChannel.Contains(info.Name) && batch != 1) continue;
             // --quick: Score-CAM on 32 channels only, Ablation-CAM with 128 ablated copies per forward (fewer passes).
@@ -75,7 +80,7 @@ Console.WriteLine("|---|---:|---:|---:|---:|");
 foreach (var row in scoreCamRows) Console.WriteLine(row);
 
 Console.WriteLine();
-Flatness(quick ? 200 : 2000);
+if (!args.Contains("--no-flatness")) Flatness(quick ? 200 : 2000);
 return 0;
 
 // Wall times of `repetitions` runs after one warm-up run.
