@@ -21,34 +21,8 @@ namespace SharpCam.Cli.Commands;
 /// </summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    public class Settings : MethodSettings
+    public class Settings : ModelSettings
     {
-        [CommandOption("--checkpoint <FILE>")]
-        [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors), as written by `sharpcam train`.")]
-        public string? Checkpoint { get; init; }
-
-        [CommandOption("--model <NAME>")]
-        [Description("A torchvision classifier for photos: vgg16, resnet50, mobilenet_v3_large, … (`sharpcam layers --model X`). Default: lenet on digits.")]
-        public string? Model { get; init; }
-
-        [CommandOption("--weights <FILE>")]
-        [Description("Weights for --model (.pth, .safetensors, .dat). Default: the torchvision file in the torch hub cache ($TORCH_HOME/hub/checkpoints), downloaded when a network exists.")]
-        public string? Weights { get; init; }
-
-        [CommandOption("--images <PATH>")]
-        [Description("Photos to explain with --model: a file, a folder (recursive; ImageFolder class folders become true labels) or a glob.")]
-        public string? Images { get; init; }
-
-        [CommandOption("--labels <FILE>")]
-        [Description("Class names: the notebook's imagenet1000_clsidx_to_labels.txt (a Python dict, parsed, never run), JSON, or one per line. Default: ImageNet's 1000.")]
-        public string? Labels { get; init; }
-
-        [CommandOption("--num-classes <N>")] [Description("Classes of a fine-tuned --model (default: inferred from the weights).")]
-        public int? NumClasses { get; init; }
-
-        [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3).")]
-        public int? InputSize { get; init; }
-
         [CommandOption("--indices <LIST>")] [Description("Test images to explain: indices and ranges, e.g. 0-15 or 3,7,10-12 (default 0-15).")]
         [DefaultValue("0-15")]
         public string Indices { get; init; } = "0-15";
@@ -80,8 +54,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (settings.Model is not null && settings.Model != "lenet" || settings.Images is not null)
-            return ExplainPhotos(settings, cancellation);
+        if (settings.IsPhotos) return ExplainPhotos(settings, cancellation);
         if (string.IsNullOrWhiteSpace(settings.Checkpoint))
             throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
                                         "for photos give --model NAME --images PATH.");
@@ -133,31 +106,18 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// <summary>The notebook's second half: a torchvision classifier on photos, maps laid over them with cv2's JET overlay.</summary>
     private static int ExplainPhotos(Settings settings, CancellationToken cancellation)
     {
-        if (settings.Images is null) throw new ArgumentException("--images PATH is required with --model (a photo, a folder or a glob).");
-        if (settings.Checkpoint is not null) throw new ArgumentException("--checkpoint is for LeNet digits; give photo models their weights with --weights.");
         var device = settings.ResolveDevice();
-        var spec = ModelZoo.Get(settings.Model ?? throw new ArgumentException("--images needs --model NAME (e.g. vgg16)."));
-        using var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
-        zoo.Model.to(device).eval();
-        var names = ClassNames.For(zoo.NumClasses, settings.Labels);
-        var method = settings.CreateMethod(zoo.Model, settings.LayersOr(spec.DefaultLayer));   // fails before any file is written
-        var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
-        var found = ImageInputs.Expand([settings.Images]);
         using var scope = torch.NewDisposeScope();
-        var inputs = ProgressBars.Run(p => ExplainInputs.FromImages(found, preprocessing, names, p));
+        using var photos = PhotoSet.Load(settings, device, cancellation);
+        var method = settings.CreateMethod(photos.Model.Model, settings.LayersOr(photos.Spec.DefaultLayer));   // fails before any file is written
         var explainSettings = new ExplainSettings
         {
-            Target = TargetRule.Parse(settings.Class, names), BatchSize = settings.BatchSize, Style = OverlayStyle.ColourPhoto,
+            Target = TargetRule.Parse(settings.Class, photos.Names), BatchSize = settings.BatchSize, Style = OverlayStyle.ColourPhoto,
             Device = device, TopK = 5,
         };
         using var staged = new StagedFolder(settings.Out);
-        var manifest = ProgressBars.Run(p => new Explainer(method, names, explainSettings).Run(inputs, staged.WorkPath,
-            new ManifestModel
-            {
-                Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
-                InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
-            },
-            new ManifestData { Source = Path.GetFullPath(settings.Images), Count = inputs.Count }, p));
+        var manifest = ProgressBars.Run(p => new Explainer(method, photos.Names, explainSettings).Run(photos.Inputs, staged.WorkPath,
+            photos.ModelSummary(device), photos.DataSummary(), p));
         manifest.Save(staged.WorkPath);
         staged.Commit();
         foreach (var item in manifest.Items)

@@ -29,3 +29,43 @@ public class FailuresCommandTests(TrainedTinyModel trained)
         }
     }
 }
+
+[Collection(CliRunner.Collection)]
+public class PhotoFailuresCliTests(TrainedTinyModel trained)
+{
+    private string ImageFolder()
+    {
+        var root = trained.Data.NewOutputPath("imagefolder-" + Guid.NewGuid().ToString("N")[..6]);
+        foreach (var (label, photo) in new[] { ("tabby", "chelsea.png"), ("espresso", "coffee.png"), ("space_shuttle", "rocket.jpg") })
+        {
+            Directory.CreateDirectory(Path.Combine(root, label));
+            File.Copy(Path.Combine(Support.RepoPaths.Root, "samples", photo), Path.Combine(root, label, photo));
+        }
+        return root;
+    }
+
+    /// <summary>An ImageFolder of real photos; the random-init ResNet-18 gets all three wrong, and each is explained twice.</summary>
+    [Support.SharedDataFact]
+    public void ExplainsTheMistakesInAnImageFolder()
+    {
+        var outDir = trained.Data.NewOutputPath("photo-failures");
+        var (code, output) = CliRunner.Run("failures", "--model", "resnet18",
+            "--weights", Support.SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"), "--images", ImageFolder(), "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal(["espresso", "space shuttle", "tabby"], manifest.Items.Select(i => i.TrueName).Order());
+        Assert.Equal(manifest.Items.Select(i => i.Confidence).OrderByDescending(c => c), manifest.Items.Select(i => i.Confidence));
+        Assert.All(manifest.Items, i => Assert.True(File.Exists(Path.Combine(outDir, i.Figures!.Compare!))));
+        Assert.Equal(0.0, manifest.Evaluation!.TestAcc);
+    }
+
+    [Support.SharedDataFact]
+    public void PhotosWithoutClassFoldersAreRefusedWithTheLayoutToUse()
+    {
+        var (code, output) = CliRunner.Run("failures", "--model", "resnet18",
+            "--weights", Support.SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"),
+            "--images", Path.Combine(Support.RepoPaths.Root, "samples", "chelsea.png"), "--out", trained.Data.NewOutputPath("unlabelled"));
+        Assert.Equal(1, code);
+        Assert.Contains("ImageFolder", output);
+    }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>
+/// Which model and data a command explains: a LeNet checkpoint on MNIST-format digits (the notebook's first half), or a
+/// torchvision classifier on photos (its second half). Shared by explain and failures.
+/// </summary>
+public class ModelSettings : MethodSettings
+{
+        [CommandOption("--checkpoint <FILE>")]
+        [Description("LeNet weights (.dat, .pth, Lightning .ckpt or .safetensors), as written by `sharpcam train`.")]
+        public string? Checkpoint { get; init; }
+
+        [CommandOption("--model <NAME>")]
+        [Description("A torchvision classifier for photos: vgg16, resnet50, mobilenet_v3_large, … (`sharpcam layers --model X`). Default: lenet on digits.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--weights <FILE>")]
+        [Description("Weights for --model (.pth, .safetensors, .dat). Default: the torchvision file in the torch hub cache ($TORCH_HOME/hub/checkpoints), downloaded when a network exists.")]
+        public string? Weights { get; init; }
+
+        [CommandOption("--images <PATH>")]
+        [Description("Photos to explain with --model: a file, a folder (recursive; ImageFolder class folders become true labels) or a glob.")]
+        public string? Images { get; init; }
+
+        [CommandOption("--labels <FILE>")]
+        [Description("Class names: the notebook's imagenet1000_clsidx_to_labels.txt (a Python dict, parsed, never run), JSON, or one per line. Default: ImageNet's 1000.")]
+        public string? Labels { get; init; }
+
+        [CommandOption("--num-classes <N>")] [Description("Classes of a fine-tuned --model (default: inferred from the weights).")]
+        public int? NumClasses { get; init; }
+
+        [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3).")]
+        public int? InputSize { get; init; }
+
+    /// <summary>Photos with a torchvision classifier, rather than digits with LeNet.</summary>
+    public bool IsPhotos => Model is not null && Model != "lenet" || Images is not null;
+}
