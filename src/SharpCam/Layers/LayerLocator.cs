@@ -82,7 +82,7 @@ public static class LayerLocator
                 removers.Add(tensorModule.register_forward_hook((_, _, output) =>
                 {
                     fired.Add((key, type, output.shape));
-                    return null;
+                    return output;   // unchanged
                 }).remove);
             }
             using var scope = NewDisposeScope();

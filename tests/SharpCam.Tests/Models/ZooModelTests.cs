@@ -16,7 +16,7 @@ public class ZooModelTests
     private static readonly string TorchSavedLeNet = RepoPaths.Fixture("zoo/lenet_5classes.pth");
 
     /// <summary>The model computes exactly what a LeNet / zoo model filled with the formula weights computes.</summary>
-    public static void AssertHasFormulaWeights(Module<Tensor, Tensor> model, int numClasses, string name = "lenet", int size = 28)
+    internal static void AssertHasFormulaWeights(Module<Tensor, Tensor> model, int numClasses, string name = "lenet", int size = 28)
     {
         using var scope = NewDisposeScope();
         using var expected = ModelZoo.Get(name).Create(numClasses);
