@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Metrics;
 
 /// <summary>ROAD's linear imputation: the sparse solve against scipy's SuperLU, the equations themselves, and the noise.</summary>
+[Collection(GlobalTorchRandom.Name)]
 public class NoisyLinearImputerTests(ITestOutputHelper output)
 {
     [SharedDataTheory]

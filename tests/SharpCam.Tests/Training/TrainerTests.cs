@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Training;
 
 /// <summary>The training loop against the same loop run by PyTorch 1.13 (make_training_fixtures.py).</summary>
+[Collection(GlobalTorchRandom.Name)]
 public class TrainerTests
 {
     [Fact]
