@@ -33,7 +33,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         var clock = Stopwatch.StartNew();
         var device = settings.ResolveDevice();
-        using var staged = new IO.StagedFolder(settings.Out);
+        using var staged = new IO.StagedFolder(settings.Out, settings.Data);
         var dataFolder = settings.ResolveDataFolder();
 
         AnsiConsole.Write(new Rule("[bold]1. Train the notebook's LeNet[/]").LeftJustified());
@@ -46,7 +46,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.Write(new Rule("[bold]2. Test it[/]").LeftJustified());
         using var model = ModelLoader.LoadMnistModel(checkpoint, device);
         using var test = MnistDataset.Load(dataFolder, MnistSplit.Test);
-        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p));
+        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p, cancellation: cancellation));
         TestCommand.Show(evaluation, test.ClassNames);
 
         AnsiConsole.Write(new Rule("[bold]3. Explain 16 test digits with Grad-CAM; measure faithfulness; sanity-check[/]").LeftJustified());
@@ -54,11 +54,11 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         {
             Checkpoint = checkpoint, Data = dataFolder, Device = settings.Device, Out = staged.WorkPath, Metrics = true, Sanity = true,
         };
-        var manifest = ExplainCommand.ExplainDigits(model, test, explain, staged.WorkPath);
+        var manifest = ExplainCommand.ExplainDigits(model, test, explain, staged.WorkPath, cancellation);
 
         AnsiConsole.Write(new Rule("[bold]4. Analyse the failures[/]").LeftJustified());
         var failures = FailuresCommand.Analyse(model, test, evaluation, new GradCam(model.Module, [LeNet.DefaultTargetLayer]), null, device,
-            staged.WorkPath);
+            staged.WorkPath, cancellation);
         Figures.ConfusionMatrix(Path.Combine(staged.WorkPath, Explainer.FiguresFolder, "confusion_matrix.png"), evaluation.ConfusionMatrix,
             test.ClassNames, $"Confusion matrix ({evaluation.Count:N0} test images)");
         (manifest with { Model = manifest.Model with { Checkpoint = staged.FinalPathOf(checkpoint) }, Evaluation = EvaluationSummary.From(evaluation), Failures = new FailureSection { Items = failures } })

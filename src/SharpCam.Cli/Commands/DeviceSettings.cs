@@ -13,6 +13,19 @@ public class DeviceSettings : CommandSettings
     [DefaultValue("cpu")]
     public string Device { get; init; } = "cpu";
 
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        try
+        {
+            _ = new Device(Device);
+            return Spectre.Console.ValidationResult.Success();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return Spectre.Console.ValidationResult.Error($"--device {Device}: not a device; use cpu, cuda or cuda:N.");
+        }
+    }
+
     public Device ResolveDevice()
     {
         var device = new Device(Device);

@@ -9,6 +9,7 @@ using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
 using SharpCam.Rendering;
+using SharpCam.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -23,9 +24,9 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
     public class Settings : ModelSettings
     {
-        [CommandOption("--indices <LIST>")] [Description("Test images to explain: indices and ranges, e.g. 0-15 or 3,7,10-12 (default 0-15).")]
-        [DefaultValue("0-15")]
-        public string Indices { get; init; } = "0-15";
+        [CommandOption("--indices <LIST>")]
+        [Description("Images to explain, by position: indices and ranges, e.g. 0-15 or 3,7,10-12 (default: test digits 0-15; all photos).")]
+        public string? Indices { get; init; }
 
         [CommandOption("--class <WHICH>")] [Description("What each map explains: pred (predicted class, default), true (true label), or a class index or name.")]
         [DefaultValue("pred")]
@@ -40,13 +41,14 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public bool Metrics { get; init; }
 
         [CommandOption("--sanity")]
-        [Description("Also run the model-randomisation sanity check (Adebayo et al., 2018) and plot it.")]
+        [Description("Also run the model-randomisation sanity check (Adebayo et al., 2018) on the first 16 explained images, beside Guided Backprop, and plot it.")]
         public bool Sanity { get; init; }
 
         [CommandOption("--out <DIR>")] [Description("Output folder (replaced as a whole when the run succeeds).")]
         public string Out { get; init; } = "";
 
         public override Spectre.Console.ValidationResult Validate() =>
+            base.Validate() is { Successful: false } error ? error :
             string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
             : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
             : Spectre.Console.ValidationResult.Success();
@@ -61,20 +63,23 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
-        using var staged = new StagedFolder(settings.Out);
-        ExplainDigits(model, test, settings, staged.WorkPath).Save(staged.WorkPath);
+        using var staged = new StagedFolder(settings.Out, settings.Inputs);
+        ExplainDigits(model, test, settings, staged.WorkPath, cancellation).Save(staged.WorkPath);
         staged.Commit();
         AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(Path.GetFullPath(settings.Out))}[/] (manifest.json, maps/, figures/)");
         return 0;
     }
 
+    private const string DefaultDigits = "0-15";
+
     /// <summary>Explains the chosen test digits into <paramref name="runDir"/> and returns the (unsaved) manifest; shared with `demo`.</summary>
-    public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string runDir)
+    public static RunManifest ExplainDigits(LoadedModel model, MnistDataset test, Settings settings, string runDir,
+                                            CancellationToken cancellation)
     {
         var device = settings.ResolveDevice();
         var layers = settings.LayersOr(LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device));
         var method = settings.CreateMethod(model.Module, layers);   // an unknown method or layer fails here, before any file is written
-        var inputs = ExplainInputs.FromMnist(test, IndexSelection.Parse(settings.Indices, test.Count));
+        var inputs = ExplainInputs.FromMnist(test, IndexSelection.Parse(settings.Indices ?? DefaultDigits, test.Count));
         var explainSettings = new ExplainSettings
         {
             Target = TargetRule.Parse(settings.Class, new ClassNames(test.ClassNames)), BatchSize = settings.BatchSize,
@@ -83,20 +88,35 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNames(test.ClassNames), explainSettings).Run(inputs, runDir,
             FailuresCommand.ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
-            progress));
+            progress, cancellation));
         ShowItems(manifest);
-        if (!settings.Metrics && !settings.Sanity) return manifest;
+        var numClasses = test.ClassNames.Count;
+        return WithQualityChecks(manifest, settings, method, () => new LeNet(numClasses).to(device), inputs, device, runDir);
+    }
 
+    /// <summary>Images the sanity check re-explains at every randomisation step (it runs the method once per layer).</summary>
+    private const int SanityImages = 16;
+
+    /// <summary>
+    /// Adds what --metrics and --sanity ask for, on the explained images and for the classes their maps explain;
+    /// <paramref name="newModel"/> builds a fresh instance of the architecture for the sanity check's randomised copy.
+    /// </summary>
+    private static RunManifest WithQualityChecks(RunManifest manifest, Settings settings, CamMethod method,
+        Func<torch.nn.Module<torch.Tensor, torch.Tensor>> newModel, IReadOnlyList<ExplainInput> inputs, torch.Device device, string runDir)
+    {
+        if (!settings.Metrics && !settings.Sanity) return manifest;
+        using var scope = torch.NewDisposeScope();
         var images = torch.stack(inputs.Select(i => i.ModelInput).ToList()).to(device);
+        var targets = manifest.Items.Select(i => (ICamTarget)new ClassLogitTarget(i.TargetClass!.Value)).ToList();
         if (settings.Metrics)
-            manifest = manifest with { Metrics = ProgressBars.Run(p => QualityChecks.Faithfulness(method, images, p)) };
+            manifest = manifest with { Metrics = ProgressBars.Run(p => QualityChecks.Faithfulness(method, images, targets, settings.BatchSize, p)) };
         if (settings.Sanity)
         {
-            var numClasses = test.ClassNames.Count;
+            var count = Math.Min(SanityImages, inputs.Count);
             manifest = manifest with
             {
-                Sanity = ProgressBars.Run(p => QualityChecks.Sanity(model.Module, () => new LeNet(numClasses).to(device),
-                    SanityMethods(settings, layers), images, runDir, $"{Explainer.FiguresFolder}/sanity.png", p)),
+                Sanity = ProgressBars.Run(p => QualityChecks.Sanity(method.Model, newModel, SanityMethods(settings, method.TargetLayers),
+                    images.narrow(0, 0, count), targets.Take(count).ToList(), runDir, $"{Explainer.FiguresFolder}/sanity.png", p)),
             };
         }
         ShowQuality(manifest);
@@ -110,14 +130,22 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         using var scope = torch.NewDisposeScope();
         using var photos = PhotoSet.Load(settings, device, cancellation);
         var method = settings.CreateMethod(photos.Model.Model, settings.LayersOr(photos.Spec.DefaultLayer));   // fails before any file is written
+        var target = TargetRule.Parse(settings.Class, photos.Names);
+        var inputs = settings.Indices is null
+            ? photos.Inputs
+            : IndexSelection.Parse(settings.Indices, photos.Inputs.Count).Select(i => photos.Inputs[i]).ToList();
+        if (target == TargetRule.True && inputs.Where(i => i.TrueLabel is null).Select(i => i.Source).ToList() is { Count: > 0 } unlabelled)
+            throw new ArgumentException($"--class true needs a true label for every image; {unlabelled.Count} have none, e.g. " +
+                $"{string.Join(", ", unlabelled.Take(3))}. Put photos in class folders (ImageFolder layout) or use --class pred.");
         var explainSettings = new ExplainSettings
         {
-            Target = TargetRule.Parse(settings.Class, photos.Names), BatchSize = settings.BatchSize, Style = OverlayStyle.ColourPhoto,
-            Device = device, TopK = 5,
+            Target = target, BatchSize = settings.BatchSize, Style = OverlayStyle.ColourPhoto, Device = device, TopK = 5,
         };
-        using var staged = new StagedFolder(settings.Out);
-        var manifest = ProgressBars.Run(p => new Explainer(method, photos.Names, explainSettings).Run(photos.Inputs, staged.WorkPath,
-            photos.ModelSummary(device), photos.DataSummary(), p));
+        using var staged = new StagedFolder(settings.Out, settings.Inputs);
+        var manifest = ProgressBars.Run(p => new Explainer(method, photos.Names, explainSettings).Run(inputs, staged.WorkPath,
+            photos.ModelSummary(device), photos.DataSummary() with { Count = inputs.Count }, p, cancellation));
+        var (spec, numClasses) = (photos.Spec, photos.Model.NumClasses);
+        manifest = WithQualityChecks(manifest, settings, method, () => spec.Create(numClasses).to(device), inputs, device, staged.WorkPath);
         manifest.Save(staged.WorkPath);
         staged.Commit();
         foreach (var item in manifest.Items)

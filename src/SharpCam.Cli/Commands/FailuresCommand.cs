@@ -27,6 +27,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         public string Out { get; init; } = "";
 
         public override Spectre.Console.ValidationResult Validate() =>
+            base.Validate() is { Successful: false } error ? error :
             !IsPhotos && string.IsNullOrWhiteSpace(Checkpoint)
                 ? Spectre.Console.ValidationResult.Error("--checkpoint FILE is required for digits; for photos give --model NAME --images FOLDER.")
             : string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
@@ -40,10 +41,10 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint!, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
-        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p));
-        using var staged = new StagedFolder(settings.Out);
+        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(model.Module, new LabelledImages(test.Images.to(device), test.Labels.to(device)), progress: p, cancellation: cancellation));
+        using var staged = new StagedFolder(settings.Out, settings.Inputs);
         var method = settings.CreateMethod(model.Module, settings.LayersOr(LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device)));
-        var items = Analyse(model, test, evaluation, method, settings.Limit, device, staged.WorkPath);
+        var items = Analyse(model, test, evaluation, method, settings.Limit, device, staged.WorkPath, cancellation);
         Save(settings, method, ModelSummary(model, test, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = test.Count },
             test.ClassNames, items, evaluation, staged);
@@ -65,13 +66,13 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         var method = settings.CreateMethod(photos.Model.Model, settings.LayersOr(photos.Spec.DefaultLayer));
         var images = TorchSharp.torch.stack(photos.Inputs.Select(i => i.ModelInput).ToList()).to(device);
         var labels = TorchSharp.torch.tensor(photos.Inputs.Select(i => (long)i.TrueLabel!.Value).ToArray()).to(device);
-        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(photos.Model.Model, new LabelledImages(images, labels), batchSize: 16, progress: p));
+        var evaluation = ProgressBars.Run(p => Evaluator.Evaluate(photos.Model.Model, new LabelledImages(images, labels), batchSize: 16, progress: p, cancellation: cancellation));
         var chosen = FailureAnalysis.Select(evaluation.Labels, evaluation.Predictions, evaluation.Confidences, settings.Limit);
         var analysis = new FailureAnalysis(method, photos.Names,
             new ExplainSettings { Style = OverlayStyle.ColourPhoto, Device = device, TopK = 5, BatchSize = 8 });
-        using var staged = new StagedFolder(settings.Out);
+        using var staged = new StagedFolder(settings.Out, settings.Inputs);
         var items = ProgressBars.Run(p => analysis.Run(chosen.Select(i => photos.Inputs[i]).ToList(),
-            chosen.Select(i => evaluation.Predictions[i]).ToList(), staged.WorkPath, p));
+            chosen.Select(i => evaluation.Predictions[i]).ToList(), staged.WorkPath, p, cancellation));
         Save(settings, method, photos.ModelSummary(device), photos.DataSummary(), photos.Names.Names, items, evaluation, staged);
         AnsiConsole.MarkupLine($"{items.Count} of {evaluation.Count - evaluation.CorrectCount} misclassified images explained " +
                                $"(accuracy {evaluation.Accuracy:P2}). Wrote [green]{Markup.Escape(staged.Target)}[/]");
@@ -92,13 +93,14 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
 
     /// <summary>Selects the failures of an evaluation and explains them into <paramref name="runDir"/>; shared with `demo`.</summary>
     public static IReadOnlyList<ManifestItem> Analyse(LoadedModel model, MnistDataset test, EvaluationResult evaluation,
-                                                      CamMethod method, int? limit, TorchSharp.torch.Device device, string runDir)
+                                                      CamMethod method, int? limit, TorchSharp.torch.Device device, string runDir,
+                                                      CancellationToken cancellation)
     {
         var chosen = FailureAnalysis.Select(evaluation.Labels, evaluation.Predictions, evaluation.Confidences, limit);
         var inputs = ExplainInputs.FromMnist(test, chosen);
         var analysis = new FailureAnalysis(method, new ClassNames(test.ClassNames),
             new ExplainSettings { Style = OverlayStyle.GreyDigit, Device = device, TopK = 3 });
-        var items = ProgressBars.Run(p => analysis.Run(inputs, chosen.Select(i => evaluation.Predictions[i]).ToList(), runDir, p));
+        var items = ProgressBars.Run(p => analysis.Run(inputs, chosen.Select(i => evaluation.Predictions[i]).ToList(), runDir, p, cancellation));
         var table = new Table().AddColumns("id", "true", "predicted", "confidence");
         foreach (var item in items.Take(10))
             table.AddRow(item.Id, item.TrueName ?? "", item.PredictedName ?? "", $"{item.Confidence:P1}");

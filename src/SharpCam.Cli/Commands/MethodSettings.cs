@@ -36,6 +36,22 @@ public class MethodSettings : DataSettings
     [DefaultValue(32)]
     public int CamBatchSize { get; init; } = 32;
 
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        var error = base.Validate();
+        if (!error.Successful) return error;
+        if (!CamMethods.All.Any(m => m.Name.Equals(Method, StringComparison.OrdinalIgnoreCase)))
+            return Spectre.Console.ValidationResult.Error(
+                $"--method {Method}: no such method. Methods: {string.Join(", ", CamMethods.All.Select(m => m.Name))}.");
+        if (Layer is not null && !CamMethods.Find(Method).UsesTargetLayers)
+            return Spectre.Console.ValidationResult.Error($"--method {Method} uses no target layer; leave out --layer.");
+        if (Normalization is not ("divide-by-max" or "min-max"))
+            return Spectre.Console.ValidationResult.Error($"--normalization {Normalization}: use divide-by-max or min-max.");
+        if (CamBatchSize < 1) return Spectre.Console.ValidationResult.Error("--cam-batch-size must be at least 1.");
+        if (TopChannels is < 1) return Spectre.Console.ValidationResult.Error("--top-channels must be at least 1.");
+        return Spectre.Console.ValidationResult.Success();
+    }
+
     /// <summary>The target layers: --layer split at commas, else the model's default.</summary>
     public IReadOnlyList<string> LayersOr(string defaultLayer) =>
         Layer?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? names : [defaultLayer];
@@ -43,12 +59,7 @@ public class MethodSettings : DataSettings
     public CamMethod CreateMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> layers) =>
         CamMethods.Create(Method, model, layers, new CamOptions
         {
-            Normalization = Normalization switch
-            {
-                "divide-by-max" => MapNormalization.DivideByMax,
-                "min-max" => MapNormalization.MinMax,
-                _ => throw new ArgumentException($"--normalization {Normalization}: use divide-by-max or min-max."),
-            },
+            Normalization = Normalization == "min-max" ? MapNormalization.MinMax : MapNormalization.DivideByMax,   // validated
             AugSmooth = AugSmooth, EigenSmooth = EigenSmooth, TopChannels = TopChannels, BatchSize = CamBatchSize,
         });
 }

@@ -35,6 +35,27 @@ public class ModelSettings : MethodSettings
         [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3).")]
         public int? InputSize { get; init; }
 
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        var error = base.Validate();
+        if (!error.Successful) return error;
+        if (IsPhotos)
+        {
+            if (Checkpoint is not null)
+                return Spectre.Console.ValidationResult.Error("--checkpoint is for LeNet digits; give --model its weights with --weights FILE.");
+            if (Data is not null || Download)
+                return Spectre.Console.ValidationResult.Error("--data and --download are for digits; give --model its photos with --images PATH.");
+            if (Images is null) return Spectre.Console.ValidationResult.Error("--model needs --images PATH (a photo, a folder or a glob).");
+            if (Model is null) return Spectre.Console.ValidationResult.Error("--images needs --model NAME (e.g. vgg16; see `sharpcam layers --model`).");
+        }
+        else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null)
+            return Spectre.Console.ValidationResult.Error("--weights, --labels, --num-classes and --input-size go with --model NAME --images PATH.");
+        return Spectre.Console.ValidationResult.Success();
+    }
+
+    /// <summary>What the run reads: its output folder may not contain any of these.</summary>
+    public string?[] Inputs => [Checkpoint, Weights, Images, Labels, Data];
+
     /// <summary>Photos with a torchvision classifier, rather than digits with LeNet.</summary>
     public bool IsPhotos => Model is not null && Model != "lenet" || Images is not null;
 }

@@ -27,14 +27,12 @@ public sealed class PhotoSet : IDisposable
     /// <summary>Loads (or downloads) the weights and reads the photos; the input tensors live in the caller's dispose scope.</summary>
     public static PhotoSet Load(ModelSettings settings, Device device, CancellationToken cancellation)
     {
-        if (settings.Images is null) throw new ArgumentException("--images PATH is required with --model (a photo, a folder or a glob).");
-        if (settings.Checkpoint is not null) throw new ArgumentException("--checkpoint is for LeNet digits; give photo models their weights with --weights.");
-        var spec = ModelZoo.Get(settings.Model ?? throw new ArgumentException("--images needs --model NAME (e.g. vgg16)."));
+        var spec = ModelZoo.Get(settings.Model!);   // ModelSettings.Validate: --model and --images come together
         var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
         zoo.Model.to(device).eval();
         var names = ClassNames.For(zoo.NumClasses, settings.Labels);
         var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
-        var found = ImageInputs.Expand([settings.Images]);
+        var found = ImageInputs.Expand([settings.Images!]);
         var inputs = ProgressBars.Run(p => ExplainInputs.FromImages(found, preprocessing, names, p));
         return new PhotoSet(settings, zoo, names, preprocessing, inputs);
     }

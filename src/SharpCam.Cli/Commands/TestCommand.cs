@@ -21,7 +21,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         [CommandOption("--json")] [Description("Print only {\"test_loss\":…, \"test_acc\":…, \"n\":…} on stdout, for scripts.")]
         public bool Json { get; init; }
 
-        [CommandOption("--out <DIR>")] [Description("Where to write confusion_matrix.png (default: beside the checkpoint).")]
+        [CommandOption("--out <DIR>")] [Description("Also write the confusion matrix as DIR/confusion_matrix.png.")]
         public string? Out { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
@@ -45,10 +45,14 @@ public sealed class TestCommand : Command<TestCommand.Settings>
             return 0;
         }
         Show(result, test.ClassNames);
-        var outDir = settings.Out ?? Path.GetDirectoryName(Path.GetFullPath(settings.Checkpoint))!;
-        var figure = Path.Combine(outDir, "confusion_matrix.png");
+        if (settings.Out is null)
+        {
+            AnsiConsole.MarkupLine("[grey]Add --out DIR to save the confusion matrix as a PNG.[/]");
+            return 0;
+        }
+        var figure = Path.Combine(settings.Out, "confusion_matrix.png");
         Figures.ConfusionMatrix(figure, result.ConfusionMatrix, test.ClassNames, $"Confusion matrix ({result.Count:N0} test images)");
-        AnsiConsole.MarkupLine($"Confusion matrix: [green]{Markup.Escape(figure)}[/]");
+        AnsiConsole.MarkupLine($"Confusion matrix: [green]{Markup.Escape(Path.GetFullPath(figure))}[/]");
         return 0;
     }
 

@@ -8,9 +8,16 @@ public static class ErrorReporter
 {
     public static int Report(Exception exception, ITypeResolver? resolver)
     {
+        // Errors go to stderr, so `test --json` and other machine-read stdout stays clean.
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
         var error = exception is CommandAppException or CommandRuntimeException ? exception : Innermost(exception);
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
-        if (Environment.GetEnvironmentVariable("SHARPCAM_DEBUG") == "1") AnsiConsole.WriteException(exception);
+        if (error is OperationCanceledException)
+        {
+            stderr.MarkupLine("[yellow]cancelled:[/] nothing was written (an output folder is only replaced by a finished run).");
+            return 130;
+        }
+        stderr.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+        if (Environment.GetEnvironmentVariable("SHARPCAM_DEBUG") == "1") stderr.WriteException(exception);
         return exception is CommandAppException or CommandParseException ? 2 : 1;
     }
 

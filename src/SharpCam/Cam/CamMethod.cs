@@ -61,7 +61,7 @@ public abstract class CamMethod
             throw new ArgumentException($"{targets.Count} targets were given for {input.shape[0]} images; give one per image.");
         using var scope = NewDisposeScope();
         var pass = Run(input, targets, progress);
-        if (Options.AugSmooth) pass = pass with { Maps = AugmentedMaps(input, pass, progress) };
+        if (Options.AugSmooth) pass = AugmentedPass(input, pass, progress);
         return new CamResult(Name, pass.Logits, pass.Targets, pass.Maps, pass.LayerMaps, pass.RawLayerMaps, pass.Attributions);
     }
 
@@ -118,26 +118,32 @@ public abstract class CamMethod
 
     /// <summary>
     /// pytorch-grad-cam's aug_smooth: the mean of the maps of 6 flip × brightness variants, each undone, not
-    /// renormalised. Every variant explains the targets of the unmodified pass (the library would re-pick the predicted
-    /// class per variant when no targets are given); the (no flip, ×1) variant is that pass itself.
+    /// renormalised; the per-layer maps at feature resolution are averaged the same way, so what is saved per layer
+    /// is the smoothed map too. Every variant explains the targets of the unmodified pass (the library would re-pick
+    /// the predicted class per variant when no targets are given); the (no flip, ×1) variant is that pass itself.
     /// </summary>
-    private Tensor AugmentedMaps(Tensor input, PassResult plain, IProgress<ProgressUpdate>? progress)
+    private PassResult AugmentedPass(Tensor input, PassResult plain, IProgress<ProgressUpdate>? progress)
     {
-        var maps = new List<Tensor>();
+        var passes = new List<(PassResult Pass, bool Flipped)>();
         foreach (var flip in new[] { false, true })
         foreach (var brightness in new[] { 0.9f, 1.0f, 1.1f })
         {
             if (!flip && brightness == 1.0f)
             {
-                maps.Add(plain.Maps);
+                passes.Add((plain, false));
                 continue;
             }
             var variant = input * brightness;
             if (flip) variant = variant.flip(3);
-            var map = Run(variant, plain.Targets, progress).Maps;
-            maps.Add(flip ? map.flip(2) : map);
+            passes.Add((Run(variant, plain.Targets, progress), flip));
         }
-        return stack(maps).mean(new long[] { 0 });
+        Tensor Mean(Func<PassResult, Tensor> part) =>
+            stack(passes.Select(p => p.Flipped ? part(p.Pass).flip(2) : part(p.Pass)).ToList()).mean(new long[] { 0 });
+        return plain with
+        {
+            Maps = Mean(p => p.Maps),
+            LayerMaps = plain.LayerMaps.Keys.ToDictionary(layer => layer, layer => Mean(p => p.LayerMaps[layer])),
+        };
     }
 
     /// <summary>Each image's target score, [N], from the tensor the targets read (row i belongs to image i).</summary>

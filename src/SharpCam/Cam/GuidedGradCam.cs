@@ -34,7 +34,12 @@ public sealed class GuidedGradCam : CamMethod
         var cam = _gradCam.Run(input, targets, progress);
         var guided = _guided.Run(input, cam.Targets, progress);
         var attributions = cam.Maps.unsqueeze(1) * guided.Attributions!;
-        return cam with { Maps = GuidedBackprop.SaliencyMaps(attributions, Options.Normalization), Attributions = attributions };
+        // The result is a pixel-level map: the Grad-CAM layer maps it was made from are not this method's maps.
+        return cam with
+        {
+            Maps = GuidedBackprop.SaliencyMaps(attributions, Options.Normalization), Attributions = attributions,
+            LayerMaps = new Dictionary<string, Tensor>(),
+        };
     }
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>

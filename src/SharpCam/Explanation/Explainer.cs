@@ -29,9 +29,9 @@ public sealed class Explainer(CamMethod method, ClassNames names, ExplainSetting
     private const int GridSize = 16;
 
     public RunManifest Run(IReadOnlyList<ExplainInput> inputs, string runDir, ManifestModel model, ManifestData data,
-                           IProgress<ProgressUpdate>? progress = null)
+                           IProgress<ProgressUpdate>? progress = null, CancellationToken cancellation = default)
     {
-        var items = ExplainAll(inputs, runDir, progress);
+        var items = ExplainAll(inputs, runDir, progress, cancellation);
         var gridPath = $"{FiguresFolder}/grid.png";
         var shown = inputs.Take(GridSize).ToList();
         Figures.Grid(Path.Combine(runDir, gridPath), shown.Select(i => i.Display).ToList(),
@@ -64,13 +64,15 @@ public sealed class Explainer(CamMethod method, ClassNames names, ExplainSetting
     private static string Caption(ManifestItem item) =>
         item.TrueName is null ? item.PredictedName ?? "?" : $"{item.TrueName} → {item.PredictedName}";
 
-    private List<ManifestItem> ExplainAll(IReadOnlyList<ExplainInput> inputs, string runDir, IProgress<ProgressUpdate>? progress)
+    private List<ManifestItem> ExplainAll(IReadOnlyList<ExplainInput> inputs, string runDir, IProgress<ProgressUpdate>? progress,
+                                          CancellationToken cancellation)
     {
         Directory.CreateDirectory(Path.Combine(runDir, MapsFolder));
         Directory.CreateDirectory(Path.Combine(runDir, FiguresFolder));
         var items = new List<ManifestItem>(inputs.Count);
         foreach (var batch in inputs.Chunk(settings.BatchSize))
         {
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var input = stack(batch.Select(b => b.ModelInput).ToList()).to(settings.Device);
             var targets = TargetsFor(batch);

@@ -27,7 +27,7 @@ public sealed class FailureAnalysis(CamMethod method, ClassNames names, ExplainS
     /// writes both maps and a compare figure into <paramref name="runDir"/> and returns the manifest items.
     /// </summary>
     public IReadOnlyList<ManifestItem> Run(IReadOnlyList<ExplainInput> failures, IReadOnlyList<int> predicted, string runDir,
-                                           IProgress<ProgressUpdate>? progress = null)
+                                           IProgress<ProgressUpdate>? progress = null, CancellationToken cancellation = default)
     {
         if (failures.Any(f => f.TrueLabel is null)) throw new ArgumentException("Failure analysis needs true labels for every image.");
         Directory.CreateDirectory(Path.Combine(runDir, Explainer.MapsFolder));
@@ -36,6 +36,7 @@ public sealed class FailureAnalysis(CamMethod method, ClassNames names, ExplainS
         progress?.Report(new ProgressUpdate("failures", 0, failures.Count));
         foreach (var batch in Enumerable.Range(0, failures.Count).Chunk(settings.BatchSize))
         {
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var input = stack(batch.Select(i => failures[i].ModelInput).ToList()).to(settings.Device);
             using var forPredicted = method.Explain(input, batch.Select(i => (ICamTarget)new ClassLogitTarget(predicted[i])).ToList());

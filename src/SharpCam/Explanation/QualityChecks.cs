@@ -15,39 +15,48 @@ public static class QualityChecks
 {
     /// <summary>
     /// Drop/increase in confidence (keeping only the highlighted region), ROAD combined (deterministic: no imputation
-    /// noise) and deletion/insertion areas, for <paramref name="method"/>'s maps of <paramref name="input"/> [N,C,H,W].
+    /// noise) and deletion/insertion areas, for <paramref name="method"/>'s maps of <paramref name="input"/> [N,C,H,W]
+    /// explaining <paramref name="targets"/>, in batches of <paramref name="batchSize"/> images.
     /// </summary>
-    public static IReadOnlyList<MetricSeries> Faithfulness(CamMethod method, Tensor input, IProgress<ProgressUpdate>? progress = null)
+    public static IReadOnlyList<MetricSeries> Faithfulness(CamMethod method, Tensor input, IReadOnlyList<ICamTarget> targets,
+                                                           int batchSize, IProgress<ProgressUpdate>? progress = null)
     {
-        using var scope = NewDisposeScope();
-        using var result = method.Explain(input);
-        var (model, maps, targets) = (method.Model, result.Maps, result.Targets);
-        var series = new List<MetricSeries>();
-        void Add(string name, IEnumerable<double> values, bool higherIsBetter)
+        var names = new[] { "drop_in_confidence", "increase_in_confidence", "road_combined", "deletion_auc", "insertion_auc" };
+        var higherIsBetter = new[] { false, true, true, false, true };
+        var values = names.Select(_ => new List<double>()).ToArray();
+        for (long start = 0; start < input.shape[0]; start += batchSize)
         {
-            var list = values.ToList();
-            series.Add(new MetricSeries { Name = name, Method = method.Name, Values = list, Mean = list.Average(), HigherIsBetter = higherIsBetter });
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, input.shape[0] - start);
+            var batch = input.narrow(0, start, count);
+            var batchTargets = targets.Skip((int)start).Take((int)count).ToList();
+            using var result = method.Explain(batch, batchTargets);
+            var (model, maps) = (method.Model, result.Maps);
+            using (var drop = new DropInConfidence().Evaluate(model, batch, maps, batchTargets)) values[0].AddRange(drop.Values.Select(v => (double)v));
+            using (var increase = new IncreaseInConfidence().Evaluate(model, batch, maps, batchTargets)) values[1].AddRange(increase.Values.Select(v => (double)v));
+            using (var imputer = new NoisyLinearImputer(noise: 0))
+                values[2].AddRange(new RoadCombined(imputer: imputer).Evaluate(model, batch, maps, batchTargets, progress).Values.Select(v => (double)v));
+            var curves = new DeletionInsertionMetric().Evaluate(model, batch, maps, batchTargets, progress);
+            values[3].AddRange(curves.DeletionAuc);
+            values[4].AddRange(curves.InsertionAuc);
         }
-        using (var drop = new DropInConfidence().Evaluate(model, input, maps, targets)) Add("drop_in_confidence", drop.Values.Select(v => (double)v), false);
-        using (var increase = new IncreaseInConfidence().Evaluate(model, input, maps, targets)) Add("increase_in_confidence", increase.Values.Select(v => (double)v), true);
-        using (var imputer = new NoisyLinearImputer(noise: 0))
-            Add("road_combined", new RoadCombined(imputer: imputer).Evaluate(model, input, maps, targets, progress).Values.Select(v => (double)v), true);
-        var curves = new DeletionInsertionMetric().Evaluate(model, input, maps, targets, progress);
-        Add("deletion_auc", curves.DeletionAuc, false);
-        Add("insertion_auc", curves.InsertionAuc, true);
-        return series;
+        return names.Select((name, i) => new MetricSeries
+        {
+            Name = name, Method = method.Name, Values = values[i], Mean = values[i].Average(), HigherIsBetter = higherIsBetter[i],
+        }).ToList();
     }
 
     /// <summary>
-    /// Runs the cascading randomisation check for each method (built per model by <paramref name="methods"/>), plots
+    /// Runs the cascading randomisation check for each method (built per model by <paramref name="methods"/>) on
+    /// <paramref name="targets"/> (null: each image's class as the trained model predicts it), plots
     /// Spearman correlation against randomised depth into <paramref name="runDir"/>/<paramref name="figurePath"/>, and
     /// returns the manifest section.
     /// </summary>
     public static SanityCheck Sanity(Module<Tensor, Tensor> model, Func<Module<Tensor, Tensor>> newModel,
-        IReadOnlyList<Func<Module<Tensor, Tensor>, CamMethod>> methods, Tensor input, string runDir, string figurePath,
-        IProgress<ProgressUpdate>? progress = null)
+        IReadOnlyList<Func<Module<Tensor, Tensor>, CamMethod>> methods, Tensor input, IReadOnlyList<ICamTarget>? targets,
+        string runDir, string figurePath, IProgress<ProgressUpdate>? progress = null)
     {
-        var results = methods.Select(m => SharpCam.Metrics.SanityCheck.Run(model, newModel, m, input, progress: progress)).ToList();
+        var results = methods.Select(m => SharpCam.Metrics.SanityCheck.Run(model, newModel, m, input, targets, progress: progress)).ToList();
         var depth = new[] { "trained" }.Concat(results[0].Steps.Select(s => s.Layer)).ToList();
         Figures.Lines(Path.Combine(runDir, figurePath), "Sanity check: maps vs. cascading weight randomisation",
             "randomised down to layer", "Spearman correlation with the trained model's maps", depth,

@@ -1,26 +1,36 @@
+using System.Text.Json;
+
 namespace SharpCam.IO;
 
 /// <summary>
 /// An output folder written as a whole: everything goes into a hidden staging folder beside the target, and only
 /// <see cref="Commit"/> moves it into place. A run that fails leaves the previous results untouched and no
-/// half-written folder behind. An existing target is replaced only when it is a previous SharpCam run (it has a
-/// manifest.json) or empty, so a mistyped --out never wipes unrelated files.
+/// half-written folder behind. An existing target is replaced only when it is empty or a previous SharpCam run (its
+/// manifest.json says "tool": "sharpcam"), and never when one of the run's own inputs lies inside it, so a mistyped
+/// --out cannot wipe unrelated files.
 /// </summary>
 public sealed class StagedFolder : IDisposable
 {
+    private const string StagingMarker = ".staging-";
     private bool _committed;
 
-    public StagedFolder(string target)
+    /// <param name="target">The output folder.</param>
+    /// <param name="inputs">Files and folders the run reads; none may lie inside <paramref name="target"/>.</param>
+    public StagedFolder(string target, params string?[] inputs)
     {
         Target = Path.GetFullPath(target);
         if (File.Exists(Target)) throw new IOException($"--out {target}: a file of that name exists; name a folder.");
-        if (Directory.Exists(Target) && Directory.EnumerateFileSystemEntries(Target).Any()
-            && !File.Exists(Path.Combine(Target, "manifest.json")))
-            throw new IOException($"--out {target}: the folder exists and is not a SharpCam run (no manifest.json); " +
+        foreach (var input in inputs.OfType<string>().Select(Path.GetFullPath))
+            if (input == Target || input.StartsWith(Target + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new IOException($"--out {target} contains {input}, which this run reads, and would be replaced by the run's " +
+                                      "output; choose another output folder.");
+        if (Directory.Exists(Target) && Directory.EnumerateFileSystemEntries(Target).Any() && !IsSharpCamRun(Target))
+            throw new IOException($"--out {target}: the folder exists and is not a SharpCam run (no SharpCam manifest.json); " +
                                   "choose an empty or new folder so nothing of yours is overwritten.");
         var parent = Path.GetDirectoryName(Target)!;
         Directory.CreateDirectory(parent);
-        WorkPath = Path.Combine(parent, $".{Path.GetFileName(Target)}.staging-{Guid.NewGuid().ToString("N")[..8]}");
+        RemoveStaleStaging(parent);
+        WorkPath = Path.Combine(parent, $".{Path.GetFileName(Target)}{StagingMarker}{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(WorkPath);
     }
 
@@ -37,14 +47,22 @@ public sealed class StagedFolder : IDisposable
         return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(path) : Path.Combine(Target, relative);
     }
 
-    /// <summary>Replaces the target with the staged folder.</summary>
+    /// <summary>Replaces the target with the staged folder; if the swap fails, the previous results are put back.</summary>
     public void Commit()
     {
         if (Directory.Exists(Target))
         {
             var old = WorkPath + ".old";
             Directory.Move(Target, old);
-            Directory.Move(WorkPath, Target);
+            try
+            {
+                Directory.Move(WorkPath, Target);
+            }
+            catch
+            {
+                Directory.Move(old, Target);
+                throw;
+            }
             Directory.Delete(old, recursive: true);
         }
         else Directory.Move(WorkPath, Target);
@@ -55,5 +73,30 @@ public sealed class StagedFolder : IDisposable
     public void Dispose()
     {
         if (!_committed && Directory.Exists(WorkPath)) Directory.Delete(WorkPath, recursive: true);
+    }
+
+    private static bool IsSharpCamRun(string folder)
+    {
+        var manifest = Path.Combine(folder, "manifest.json");
+        if (!File.Exists(manifest)) return false;
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(manifest));
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                   && json.RootElement.TryGetProperty("tool", out var tool) && tool.ValueKind == JsonValueKind.String
+                   && tool.GetString() == "sharpcam";
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Staging folders of this target left by a killed run (older than a day, so none in use is touched).</summary>
+    private void RemoveStaleStaging(string parent)
+    {
+        foreach (var stale in Directory.EnumerateDirectories(parent, $".{Path.GetFileName(Target)}{StagingMarker}*"))
+            if (Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddDays(-1))
+                Directory.Delete(stale, recursive: true);
     }
 }

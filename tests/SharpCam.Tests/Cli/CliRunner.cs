@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace SharpCam.Tests.Cli;
 
 /// <summary>
-/// Runs `sharpcam` in-process exactly as the executable is wired (CliApp), capturing what it prints. CLI tests share
+/// Runs `sharpcam` in-process exactly as the executable is wired (CliApp), capturing what it prints (stdout and stderr). CLI tests share
 /// the process-wide console, so they run one at a time (the "cli" collection).
 /// </summary>
 public static class CliRunner
@@ -14,7 +14,7 @@ public static class CliRunner
     public static (int ExitCode, string Output) Run(params string[] args)
     {
         var writer = new StringWriter();
-        var (console, stdout) = (AnsiConsole.Console, System.Console.Out);
+        var (console, stdout, stderr) = (AnsiConsole.Console, System.Console.Out, System.Console.Error);
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
@@ -22,6 +22,7 @@ public static class CliRunner
         });
         AnsiConsole.Console.Profile.Width = 200;
         System.Console.SetOut(writer);
+        System.Console.SetError(writer);
         try
         {
             var code = CliApp.Create().Run(args);
@@ -31,6 +32,7 @@ public static class CliRunner
         {
             AnsiConsole.Console = console;
             System.Console.SetOut(stdout);
+            System.Console.SetError(stderr);
         }
     }
 }

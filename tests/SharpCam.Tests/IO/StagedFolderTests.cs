@@ -6,14 +6,40 @@ public class StagedFolderTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("sharpcam-staged-").FullName;
 
+    private const string OldManifest = """{ "tool": "sharpcam", "kind": "explain" }""";
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void AForeignManifestDoesNotMakeAFolderReplaceable()
+    {
+        var target = Path.Combine(_root, "webapp");
+        Directory.CreateDirectory(Path.Combine(target, "src"));
+        File.WriteAllText(Path.Combine(target, "manifest.json"), """{ "name": "pwa" }""");
+        File.WriteAllText(Path.Combine(target, "src", "app.js"), "precious");
+        Assert.Contains("not a SharpCam run", Assert.Throws<IOException>(() => new StagedFolder(target)).Message);
+        Assert.True(File.Exists(Path.Combine(target, "src", "app.js")));
+    }
+
+    [Fact]
+    public void RefusesATargetThatContainsAnInputOfTheRun()
+    {
+        var target = Path.Combine(_root, "run");
+        Directory.CreateDirectory(Path.Combine(target, "runs"));
+        File.WriteAllText(Path.Combine(target, "manifest.json"), OldManifest);
+        var checkpoint = Path.Combine(target, "runs", "last.dat");
+        File.WriteAllText(checkpoint, "weights");
+        var error = Assert.Throws<IOException>(() => new StagedFolder(target, null, checkpoint));
+        Assert.Contains("last.dat", error.Message);
+        Assert.True(File.Exists(checkpoint));
+    }
 
     [Fact]
     public void CommitReplacesAPreviousRunAndLeavesNoStagingBehind()
     {
         var target = Path.Combine(_root, "run");
         Directory.CreateDirectory(target);
-        File.WriteAllText(Path.Combine(target, "manifest.json"), "old");
+        File.WriteAllText(Path.Combine(target, "manifest.json"), OldManifest);
         using (var staged = new StagedFolder(target))
         {
             File.WriteAllText(Path.Combine(staged.WorkPath, "manifest.json"), "new");
@@ -37,10 +63,10 @@ public class StagedFolderTests : IDisposable
     {
         var target = Path.Combine(_root, "run");
         Directory.CreateDirectory(target);
-        File.WriteAllText(Path.Combine(target, "manifest.json"), "old");
+        File.WriteAllText(Path.Combine(target, "manifest.json"), OldManifest);
         using (var staged = new StagedFolder(target))
             File.WriteAllText(Path.Combine(staged.WorkPath, "half.npy"), "partial");   // no Commit: the run failed
-        Assert.Equal("old", File.ReadAllText(Path.Combine(target, "manifest.json")));
+        Assert.Equal(OldManifest, File.ReadAllText(Path.Combine(target, "manifest.json")));
         Assert.Equal(new[] { target }, Directory.GetFileSystemEntries(_root));
     }
 

@@ -159,7 +159,7 @@ public static class ReportRunFolder
     {
         using var model = LeNetFixture.Model();
         return QualityChecks.Sanity(model, () => new LeNet(),
-            [m => new GradCam(m, [LeNet.DefaultTargetLayer]), m => new InputBrightnessCam(m)], images, dir, "figures/sanity.png");
+            [m => new GradCam(m, [LeNet.DefaultTargetLayer]), m => new InputBrightnessCam(m)], images, null, dir, "figures/sanity.png");
     }
 
     private static Mat Gray(Tensor image)

@@ -99,6 +99,21 @@ public class ExplainPhotosCliTests(TrainedTinyModel trained)
         Assert.Contains("0001-chelsea:", output);
     }
 
+    /// <summary>--metrics and --sanity work for photo models too, on the chosen --indices.</summary>
+    [Support.SharedDataFact]
+    public void MetricsAndSanityCheckForPhotos()
+    {
+        var outDir = trained.Data.NewOutputPath("photos-quality");
+        var (code, output) = CliRunner.Run("explain", "--model", "resnet18",
+            "--weights", Support.SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"),
+            "--images", Path.Combine(Support.RepoPaths.Root, "samples"), "--indices", "1-2", "--metrics", "--sanity", "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = SharpCam.Explanation.RunManifest.Load(outDir);
+        Assert.Equal(["0001-chelsea", "0002-coffee"], manifest.Items.Select(i => i.Id));
+        Assert.All(manifest.Metrics!, m => Assert.Equal(2, m.Values.Count));
+        Assert.Equal(["gradcam", "guided-backprop"], manifest.Sanity!.Methods.Select(m => m.Method));
+    }
+
     [Fact]
     public void AnUnknownModelListsTheKnownOnes()
     {
@@ -137,8 +152,42 @@ public class ExplainMethodsCliTests(TrainedTinyModel trained)
     {
         var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
             "--method", "gradcam+++", "--out", trained.Data.NewOutputPath("bad-method"));
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);   // a usage error
         Assert.Contains("scorecam", output);
+    }
+
+    /// <summary>Methods whose final map is not a layer map (pixel-level, or smoothed) must save that map, not Grad-CAM's.</summary>
+    [Fact]
+    public void GuidedGradCamAndAugSmoothSaveTheirOwnMaps()
+    {
+        float[] SavedMaps(params string[] options)
+        {
+            var outDir = trained.Data.NewOutputPath("saved-" + string.Join("", options).Replace("-", ""));
+            var (code, output) = CliRunner.Run(["explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+                "--indices", "0-3", "--out", outDir, .. options]);
+            Assert.True(code == 0, output);
+            return SharpCam.Explanation.RunManifest.Load(outDir).Items
+                .SelectMany(i => SharpCam.IO.Npy.Load(Path.Combine(outDir, i.Map!)).data<float>().ToArray()).ToArray();
+        }
+        var gradCam = SavedMaps();
+        Assert.NotEqual(gradCam, SavedMaps("--method", "guided-gradcam"));
+        var smoothed = SavedMaps("--aug-smooth");
+        Assert.Equal(gradCam.Length, smoothed.Length);                            // still the 8×8 layer map, smoothed
+        Assert.NotEqual(gradCam, smoothed);
+    }
+
+    [Theory]
+    [InlineData("--device foo", "--device foo: not a device")]
+    [InlineData("--method fullgrad --layer conv.4", "uses no target layer")]
+    [InlineData("--weights w.pth", "go with --model")]
+    [InlineData("--cam-batch-size 0", "--cam-batch-size must be at least 1")]
+    [InlineData("--normalization l2", "use divide-by-max or min-max")]
+    public void InapplicableOptionsAreUsageErrorsNamingTheOption(string options, string message)
+    {
+        var (code, output) = CliRunner.Run(["explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--out", trained.Data.NewOutputPath("usage"), .. options.Split(' ')]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
     }
 
     [Fact]
