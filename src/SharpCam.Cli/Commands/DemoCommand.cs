@@ -31,6 +31,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         var clock = Stopwatch.StartNew();
         var device = settings.ResolveDevice();
         using var staged = new IO.StagedFolder(settings.Out, settings.Data);

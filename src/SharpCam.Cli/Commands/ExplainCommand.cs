@@ -56,6 +56,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         if (settings.IsPhotos) return ExplainPhotos(settings, cancellation);
         if (string.IsNullOrWhiteSpace(settings.Checkpoint))
             throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +

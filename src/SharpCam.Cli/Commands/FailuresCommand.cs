@@ -37,6 +37,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         if (settings.IsPhotos) return AnalysePhotos(settings, cancellation);
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint!, device);

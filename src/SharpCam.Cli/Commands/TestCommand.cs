@@ -32,6 +32,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         var device = settings.ResolveDevice();
         using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);

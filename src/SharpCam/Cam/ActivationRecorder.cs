@@ -124,7 +124,8 @@ internal sealed class ActivationRecorder
             if (!withGradients)
                 return new RecordedPass(logits, scoredTensor.alias(), _layers.Select(l => new LayerCapture(l.Name, kept[l.Name].alias(), null)).ToList(), null);
 
-            var total = score!(logits, scoredTensor);
+            Tensor total;
+            using (enable_grad()) total = score!(logits, scoredTensor);   // also when the caller explains inside no_grad()
             if (!total.requires_grad)
                 throw new InvalidOperationException(
                     "The target score does not depend on the target layer's output. A target that scores a layer's features " +

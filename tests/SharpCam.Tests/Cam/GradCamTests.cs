@@ -81,4 +81,15 @@ public class GradCamTests
         using var result = new GradCam(model, new[] { "conv.4" }, Parity).Explain(f["images"], ClassTargets(f["pred"]));
         TensorAssert.Close(f["GradCAM_pred"], result.Maps, 1e-4, "GradCAM_pred (frozen)");
     }
+
+    [SharedDataFact]
+    public void ExplainingInsideACallersNoGradGivesTheSameMaps()
+    {
+        using var scope = NewDisposeScope();
+        var f = LeNetFixture.Cams();
+        using var model = LeNetFixture.Model();
+        using var noGrad = no_grad();
+        using var result = new GradCam(model, new[] { "conv.4" }, Parity).Explain(f["images"], ClassTargets(f["pred"]));
+        TensorAssert.Close(f["GradCAM_pred"], result.Maps, 1e-4, "GradCAM_pred under no_grad");
+    }
 }
