@@ -87,7 +87,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             Style = OverlayStyle.GreyDigit, Device = device, TopK = 3,
         };
         var manifest = ProgressBars.Run(progress => new Explainer(method, new ClassNames(test.ClassNames), explainSettings).Run(inputs, runDir,
-            FailuresCommand.ModelSummary(model, test, device),
+            model.Summary(test.ClassNames.Count, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = inputs.Count },
             progress, cancellation));
         ShowItems(manifest);

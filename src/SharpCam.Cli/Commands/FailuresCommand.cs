@@ -46,7 +46,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         using var staged = new StagedFolder(settings.Out, settings.Inputs);
         var method = settings.CreateMethod(model.Module, settings.LayersOr(LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device)));
         var items = Analyse(model, test, evaluation, method, settings.Limit, device, staged.WorkPath, cancellation);
-        Save(settings, method, ModelSummary(model, test, device),
+        Save(settings, method, model.Summary(test.ClassNames.Count, device),
             new ManifestData { Source = Path.GetDirectoryName(test.ImagesPath), Split = "test", Count = test.Count },
             test.ClassNames, items, evaluation, staged);
         AnsiConsole.MarkupLine($"{items.Count} of {evaluation.Count - evaluation.CorrectCount} misclassified test images explained " +
@@ -108,10 +108,4 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         if (items.Count > 0) AnsiConsole.Write(table.Title(items.Count > 10 ? $"most confident mistakes (10 of {items.Count})" : "mistakes"));
         return items;
     }
-
-    public static ManifestModel ModelSummary(LoadedModel model, MnistDataset data, TorchSharp.torch.Device device) => new()
-    {
-        Architecture = model.Architecture, Checkpoint = Path.GetFullPath(model.Source), NumClasses = data.ClassNames.Count,
-        InputSize = [28, 28], Device = device.ToString(),
-    };
 }

@@ -1,4 +1,5 @@
 using SharpCam.Checkpoints;
+using SharpCam.Explanation;
 using SharpCam.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,6 +10,13 @@ namespace SharpCam.Cli.Commands;
 /// <summary>A model ready to run: the module, what it is, and the checkpoint it came from.</summary>
 public sealed record LoadedModel(Module<Tensor, Tensor> Module, string Architecture, string Source, CheckpointMetadata Metadata) : IDisposable
 {
+    /// <summary>The manifest's model section for a LeNet on 28×28 digits.</summary>
+    public ManifestModel Summary(int numClasses, Device device) => new()
+    {
+        Architecture = Architecture, Checkpoint = Path.GetFullPath(Source), NumClasses = numClasses, InputSize = [28, 28],
+        Device = device.ToString(),
+    };
+
     public void Dispose() => Module.Dispose();
 }
 

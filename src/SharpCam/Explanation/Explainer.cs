@@ -53,11 +53,24 @@ public sealed class Explainer(CamMethod method, ClassNames names, ExplainSetting
         };
     }
 
-    /// <summary>Full probability vectors go into manifests only for small heads (MNIST); ImageNet keeps its top-k.</summary>
-    internal static IReadOnlyList<double>? ManifestProbabilities(double[] probabilities) =>
-        probabilities.Length <= 20 ? probabilities : null;
+    /// <summary>What every manifest item says about an image and the model's prediction for it; callers add their maps.</summary>
+    internal static ManifestItem PredictionItem(ExplainInput input, double[] probabilities, int predicted, ClassNames names, int topK,
+                                                string layer) => new()
+    {
+        Id = input.Id,
+        Source = input.Source,
+        Index = input.Index,
+        TrueLabel = input.TrueLabel,
+        TrueName = input.TrueLabel is { } label ? names.NameOf(label) : null,
+        PredictedLabel = predicted,
+        PredictedName = names.NameOf(predicted),
+        // Full probability vectors go into manifests only for small heads (MNIST); ImageNet keeps its top-k.
+        Probabilities = probabilities.Length <= 20 ? probabilities : null,
+        TopK = TopKEntries(probabilities, names, topK),
+        Layer = layer,
+    };
 
-    internal static IReadOnlyList<TopKEntry> TopKEntries(double[] probabilities, ClassNames names, int k) =>
+    private static IReadOnlyList<TopKEntry> TopKEntries(double[] probabilities, ClassNames names, int k) =>
         probabilities.Select((p, c) => (p, c)).OrderByDescending(x => x.p).Take(k)
             .Select(x => new TopKEntry { ClassIndex = x.c, Name = names.NameOf(x.c), Probability = x.p }).ToList();
 
@@ -109,20 +122,10 @@ public sealed class Explainer(CamMethod method, ClassNames names, ExplainSetting
         Figures.Panels(Path.Combine(runDir, panelsPath), input.Display, mapArray, settings.Style,
             $"{input.Id}: predicted {names.NameOf(predicted)}" + (input.TrueLabel is { } t ? $", true {names.NameOf(t)}" : ""));
 
-        return new ManifestItem
+        return PredictionItem(input, probs, predicted, names, settings.TopK, layer) with
         {
-            Id = input.Id,
-            Source = input.Source,
-            Index = input.Index,
-            TrueLabel = input.TrueLabel,
-            TrueName = input.TrueLabel is { } label ? names.NameOf(label) : null,
-            PredictedLabel = predicted,
-            PredictedName = names.NameOf(predicted),
-            Probabilities = Explainer.ManifestProbabilities(probs),
-            TopK = Explainer.TopKEntries(probs, names, settings.TopK),
             TargetClass = target.ClassIndex,
             Target = target.Describe(),
-            Layer = layer,
             Map = mapPath,
             MapShape = map.shape.Select(d => (int)d).ToList(),
             Figures = new ItemFigures { Heatmap = heatmapPath, Panels = panelsPath },

@@ -64,19 +64,9 @@ public sealed class FailureAnalysis(CamMethod method, ClassNames names, ExplainS
         Figures.Compare(Path.Combine(runDir, comparePath), input.Display, TensorImages.ToArray(predictedMap), TensorImages.ToArray(trueMap),
             settings.Style, $"{input.Id}: true {names.NameOf(trueLabel)}",
             $"why {names.NameOf(predicted)} ({probs[predicted]:P0})", $"evidence for {names.NameOf(trueLabel)} ({probs[trueLabel]:P0})");
-        return new ManifestItem
+        return Explainer.PredictionItem(input, probs, predicted, names, settings.TopK, string.Join("+", method.TargetLayers)) with
         {
-            Id = input.Id,
-            Source = input.Source,
-            Index = input.Index,
-            TrueLabel = trueLabel,
-            TrueName = names.NameOf(trueLabel),
-            PredictedLabel = predicted,
-            PredictedName = names.NameOf(predicted),
-            Probabilities = Explainer.ManifestProbabilities(probs),
-            TopK = Explainer.TopKEntries(probs, names, settings.TopK),
             Confidence = probs[predicted],
-            Layer = string.Join("+", method.TargetLayers),
             MapShape = predictedMap.shape.Select(d => (int)d).ToList(),
             Maps = new ItemMaps { Predicted = predictedPath, True = truePath },
             Figures = new ItemFigures { Compare = comparePath },
