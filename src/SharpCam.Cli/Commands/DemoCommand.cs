@@ -1,3 +1,4 @@
+using SharpCam.Rendering;
 using System.ComponentModel;
 using System.Diagnostics;
 using SharpCam.Cli.Console;
@@ -6,7 +7,6 @@ using SharpCam.Data;
 using SharpCam.Models;
 using SharpCam.Explanation;
 using SharpCam.Reports;
-using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

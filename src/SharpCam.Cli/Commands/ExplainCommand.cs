@@ -1,3 +1,4 @@
+using SharpCam.Rendering;
 using System.ComponentModel;
 using SharpCam.Cam;
 using SharpCam.Cli.Console;
@@ -8,7 +9,6 @@ using SharpCam.Images;
 using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
-using SharpCam.Rendering;
 using SharpCam.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;

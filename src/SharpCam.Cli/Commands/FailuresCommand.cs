@@ -1,3 +1,4 @@
+using SharpCam.Rendering;
 using System.ComponentModel;
 using SharpCam.Cam;
 using SharpCam.Cli.Console;
@@ -7,7 +8,6 @@ using SharpCam.IO;
 using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
-using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

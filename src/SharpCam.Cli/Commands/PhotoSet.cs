@@ -31,7 +31,7 @@ public sealed class PhotoSet : IDisposable
         var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
         zoo.Model.to(device).eval();
         var names = ClassNames.For(zoo.NumClasses, settings.Labels);
-        var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
+        var preprocessing = spec.Preprocessing(settings.InputSize);
         var found = ImageInputs.Expand([settings.Images!]);
         var inputs = ProgressBars.Run(p => ExplainInputs.FromImages(found, preprocessing, names, p));
         return new PhotoSet(settings, zoo, names, preprocessing, inputs);

@@ -1,8 +1,8 @@
+using SharpCam.Rendering;
 using System.ComponentModel;
 using System.Text.Json;
 using SharpCam.Cli.Console;
 using SharpCam.Data;
-using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,4 +1,4 @@
-using SharpCam.Rendering;
+using SharpCam.Images;
 using static TorchSharp.torch;
 
 namespace SharpCam.Explanation;

@@ -1,7 +1,6 @@
 using SharpCam.Data;
 using SharpCam.Images;
 using SharpCam.Labels;
-using SharpCam.Rendering;
 
 namespace SharpCam.Explanation;
 

@@ -1,7 +1,8 @@
+using SharpCam.Images;
+using SharpCam.Rendering;
 using SharpCam.Cam;
 using SharpCam.IO;
 using SharpCam.Labels;
-using SharpCam.Rendering;
 using SharpCam.Targets;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,8 @@
+using SharpCam.Rendering;
+using SharpCam.Images;
 using SharpCam.Cam;
 using SharpCam.IO;
 using SharpCam.Labels;
-using SharpCam.Rendering;
 using SharpCam.Targets;
 using static TorchSharp.torch;
 

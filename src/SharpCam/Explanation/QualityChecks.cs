@@ -1,6 +1,6 @@
+using SharpCam.Rendering;
 using SharpCam.Cam;
 using SharpCam.Metrics;
-using SharpCam.Rendering;
 using SharpCam.Targets;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,11 +1,42 @@
-using OpenCvSharp;
-using SharpCam.Rendering;
+using System.Runtime.InteropServices;
+using SkiaSharp;
 
 namespace SharpCam.Images;
 
-/// <summary>Reads photos (JPEG, PNG, BMP, WebP) as 8-bit RGB.</summary>
+/// <summary>Width and height of a picture as it is shown (EXIF orientation applied).</summary>
+public readonly record struct ImageSize(int Width, int Height)
+{
+    public long Pixels => (long)Width * Height;
+}
+
+/// <summary>How <see cref="ImageFile.Read(string, ImageReadOptions?)"/> may decode a picture.</summary>
+public sealed record ImageReadOptions
+{
+    /// <summary>
+    /// Largest number of pixels decoded; a bigger picture is refused before any pixel is decoded. The default is
+    /// PIL's decompression-bomb threshold (89,478,485 pixels, about 256 MiB as RGBA); the notebook's readers apply it
+    /// too, so nothing PIL would open unwarned is refused.
+    /// </summary>
+    public long MaxPixels { get; init; } = ImageFile.DefaultMaxPixels;
+
+    /// <summary>
+    /// When set, a JPEG is decoded at the smallest of libjpeg's scales 1/8, 2/8, …, 8/8 that is still at least this
+    /// size (shown orientation): much faster and smaller for a caller that resizes to a model's input anyway.
+    /// Pixels then differ from a full decode followed by a resize, so the default (null) decodes at full size, as
+    /// the notebook does. Other formats are always decoded at full size.
+    /// </summary>
+    public ImageSize? AtLeast { get; init; }
+}
+
+/// <summary>
+/// Reads photos (JPEG, PNG, BMP, WebP) as 8-bit RGB with SkiaSharp, giving the pixels of the notebook's
+/// <c>cv2.imdecode(…, IMREAD_COLOR)</c> read as RGB (tests/SharpCam.Tests/Images/ImageFileTests: per-format parity).
+/// </summary>
 public static class ImageFile
 {
+    /// <summary>PIL's Image.MAX_IMAGE_PIXELS: the default <see cref="ImageReadOptions.MaxPixels"/>.</summary>
+    public const long DefaultMaxPixels = 89_478_485;
+
     /// <summary>File extensions taken when a folder or pattern is searched for images (lower case).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
 
@@ -14,15 +45,101 @@ public static class ImageFile
 
     /// <summary>
     /// Decodes an image file to RGB. Grey images are expanded to three equal channels and an alpha channel is dropped
-    /// (as PIL's convert('RGB')); the EXIF orientation of JPEGs is applied, so photos come out upright.
+    /// without compositing (as cv2's IMREAD_COLOR and PIL's convert('RGB')); 16-bit channels keep their high byte
+    /// (as cv2); the EXIF orientation is applied, so photos come out upright; colour profiles are ignored (as cv2
+    /// and PIL). A CMYK JPEG is refused by name.
     /// </summary>
-    public static RgbImage Read(string path)
+    public static RgbImage Read(string path, ImageReadOptions? options = null) => Decode(ReadBytes(path), path, options);
+
+    /// <summary>Decodes encoded bytes as <see cref="Read(string, ImageReadOptions?)"/> does; <paramref name="name"/> names them in errors.</summary>
+    public static RgbImage Decode(byte[] bytes, string name, ImageReadOptions? options = null)
     {
-        byte[] bytes;
-        try
+        options ??= new ImageReadOptions();
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = OpenCodec(data, name);
+        RefuseCmyk(bytes, codec, name);
+        var origin = codec.EncodedOrigin;
+        var size = DecodeSize(codec, origin, options.AtLeast);
+        var shown = Orientation.Shown(size, origin);
+        if (shown.Pixels > options.MaxPixels)
+            throw new InvalidDataException(
+                $"The image {name} has {shown.Width}x{shown.Height} = {shown.Pixels:N0} pixels, more than the limit of {options.MaxPixels:N0}: shrink it, or raise ImageReadOptions.MaxPixels if it is trusted.");
+        var rgb = DecodeRgb(codec, size, name);
+        return Orientation.Apply(rgb, size, origin);
+    }
+
+    /// <summary>The picture's shown width and height, read from its header without decoding the pixels.</summary>
+    public static ImageSize ReadSize(string path)
+    {
+        using var stream = OpenStream(path);
+        using var codec = SKCodec.Create(stream, out var result)
+            ?? throw Undecodable(path, result);
+        return Orientation.Shown(new ImageSize(codec.Info.Width, codec.Info.Height), codec.EncodedOrigin);
+    }
+
+    private static SKCodec OpenCodec(SKData data, string name)
+    {
+        if (data.Size == 0) throw Undecodable(name, SKCodecResult.IncompleteInput);
+        return SKCodec.Create(data) ?? throw Undecodable(name, SKCodecResult.Unimplemented);
+    }
+
+    /// <summary>The stored size, or for <see cref="ImageReadOptions.AtLeast"/> the smallest JPEG scale that still covers it.</summary>
+    private static ImageSize DecodeSize(SKCodec codec, SKEncodedOrigin origin, ImageSize? atLeast)
+    {
+        var full = new ImageSize(codec.Info.Width, codec.Info.Height);
+        if (atLeast is not { } wanted || codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return full;
+        var needed = Orientation.Stored(wanted, origin);
+        for (int eighths = 1; eighths < 8; eighths++)
         {
-            bytes = File.ReadAllBytes(path);
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width >= needed.Width && scaled.Height >= needed.Height) return new ImageSize(scaled.Width, scaled.Height);
         }
+        return full;
+    }
+
+    /// <summary>
+    /// Unpremultiplied RGBA without colour conversion (no destination colour space), then alpha dropped. 16-bit PNGs
+    /// are decoded at 16 bits and their high bytes taken, which is what libpng's strip-16 gives cv2; Skia's own 16→8
+    /// conversion rounds instead.
+    /// </summary>
+    private static RgbImage DecodeRgb(SKCodec codec, ImageSize size, string name)
+    {
+        bool wide = codec.Info.ColorType == SKColorType.Rgba16161616;
+        var info = new SKImageInfo(size.Width, size.Height, wide ? SKColorType.Rgba16161616 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        int bytesPerPixel = wide ? 8 : 4;
+        var decoded = new byte[size.Pixels * bytesPerPixel];
+        var pinned = GCHandle.Alloc(decoded, GCHandleType.Pinned);
+        SKCodecResult result;
+        try { result = codec.GetPixels(info, pinned.AddrOfPinnedObject()); }
+        finally { pinned.Free(); }
+        if (result != SKCodecResult.Success) throw Undecodable(name, result);
+        var image = new RgbImage(size.Width, size.Height);
+        // Little-endian 16-bit channels: the high byte is the second of each pair.
+        int step = wide ? 2 : 1, high = wide ? 1 : 0;
+        var rgb = image.Pixels;
+        for (long p = 0, i = 0, o = 0; p < size.Pixels; p++, i += bytesPerPixel, o += 3)
+        {
+            rgb[o] = decoded[i + high];
+            rgb[o + 1] = decoded[i + step + high];
+            rgb[o + 2] = decoded[i + 2 * step + high];
+        }
+        return image;
+    }
+
+    /// <summary>
+    /// Skia converts CMYK JPEGs to RGB with a formula of its own, not cv2's (k − (255 − c)·k / 256), so the pixels
+    /// would differ from the notebook's; such files are refused with the fix rather than shown in other colours.
+    /// </summary>
+    private static void RefuseCmyk(byte[] bytes, SKCodec codec, string name)
+    {
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegHeader.ComponentCount(bytes) == 4)
+            throw new InvalidDataException(
+                $"The image {name} is a CMYK JPEG, which SharpCam does not read: convert it to RGB first (for example `convert in.jpg -colorspace sRGB out.jpg`).");
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileNotFoundException($"Image file not found: {path}", path, e);
@@ -31,13 +148,24 @@ public static class ImageFile
         {
             throw new IOException($"Cannot read the image file {path}: {e.Message}", e);
         }
-        // IMREAD_COLOR: 8-bit, 3 channels, BGR, with EXIF orientation applied (IMREAD_IGNORE_ORIENTATION is not set).
-        using var bgr = bytes.Length == 0 ? new Mat() : Cv2.ImDecode(bytes, ImreadModes.Color);
-        if (bgr.Empty())
-            throw new InvalidDataException(
-                $"Cannot decode the image file {path}: it is empty, damaged, or not a JPEG, PNG, BMP or WebP image.");
-        using var rgb = new Mat();
-        Cv2.CvtColor(bgr, rgb, ColorConversionCodes.BGR2RGB);
-        return OpenCvImages.ToRgbImage(rgb);
     }
+
+    private static FileStream OpenStream(string path)
+    {
+        try { return File.OpenRead(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"Image file not found: {path}", path, e);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"Cannot read the image file {path}: {e.Message}", e);
+        }
+    }
+
+    private static InvalidDataException Undecodable(string name, SKCodecResult result) => new(result switch
+    {
+        SKCodecResult.IncompleteInput => $"Cannot decode the image file {name}: it is empty or truncated. Copy it again from its source.",
+        _ => $"Cannot decode the image file {name}: it is damaged, or not a JPEG, PNG, BMP or WebP image ({result}).",
+    });
 }

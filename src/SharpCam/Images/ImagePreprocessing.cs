@@ -1,5 +1,3 @@
-using SharpCam.Models;
-using SharpCam.Rendering;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -20,13 +18,6 @@ public sealed record ImagePreprocessing(int Size, IReadOnlyList<float> Mean, IRe
 {
     /// <summary>224×224 with ImageNet's mean and standard deviation, as the notebook's VGG-16.</summary>
     public static ImagePreprocessing ImageNet { get; } = new(224, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
-
-    /// <summary>The transform a zoo model was trained with, at its own input size unless <paramref name="size"/> is given.</summary>
-    public static ImagePreprocessing For(ModelSpec spec, int? size = null)
-    {
-        spec.InputShape(size: size);  // validates the size against the architecture's minimum
-        return new ImagePreprocessing(size ?? spec.InputSize, spec.Mean, spec.Std);
-    }
 
     /// <summary>Model input channels: 3 (RGB) or 1 (grey).</summary>
     public int Channels => Mean.Count;

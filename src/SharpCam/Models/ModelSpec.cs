@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -68,5 +69,12 @@ public sealed record ModelSpec
         if (side < MinInputSize)
             throw new ArgumentException($"Input size {side} is too small: {Name} needs at least {MinInputSize}×{MinInputSize} pixels.");
         return [batch, InputChannels, side, side];
+    }
+
+    /// <summary>The transform the model was trained with, at its own input size unless <paramref name="size"/> is given.</summary>
+    public ImagePreprocessing Preprocessing(int? size = null)
+    {
+        InputShape(size: size);  // validates the size against the architecture's minimum
+        return new ImagePreprocessing(size ?? InputSize, Mean, Std);
     }
 }

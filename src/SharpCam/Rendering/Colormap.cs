@@ -1,3 +1,5 @@
+using SharpCam.Images;
+
 namespace SharpCam.Rendering;
 
 /// <summary>
@@ -47,5 +49,21 @@ public sealed class Colormap
             image.Pixels[o + 2] = _rgb[i + 2];
         }
         return image;
+    }
+
+    /// <summary>
+    /// Colours a map scaled to its own range, as matplotlib's <c>imshow(map, cmap=…)</c> does without vmin/vmax:
+    /// (v − min) / (max − min) in double, rounded to float; a constant map takes the first colour.
+    /// </summary>
+    public RgbImage ApplyToRange(float[,] map)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (var v in map) { min = Math.Min(min, v); max = Math.Max(max, v); }
+        var scaled = new float[map.GetLength(0), map.GetLength(1)];
+        if (max > min)
+            for (int y = 0; y < map.GetLength(0); y++)
+            for (int x = 0; x < map.GetLength(1); x++)
+                scaled[y, x] = (float)((map[y, x] - (double)min) / (max - (double)min));
+        return Apply(scaled);
     }
 }

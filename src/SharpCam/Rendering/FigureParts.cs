@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using ScottPlot;
 using SkiaSharp;
 

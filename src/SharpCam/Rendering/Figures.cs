@@ -1,4 +1,5 @@
 using ScottPlot;
+using SharpCam.Images;
 
 namespace SharpCam.Rendering;
 
@@ -8,7 +9,10 @@ public enum OverlayStyle
     /// <summary>The notebook's cv2 JET overlay (<see cref="Overlay.OnPhoto"/>).</summary>
     ColourPhoto,
 
-    /// <summary>"Heatmap × image" (<see cref="Overlay.OnDigit"/>) in grey, for small grey digits.</summary>
+    /// <summary>
+    /// "Heatmap × image" (<see cref="Overlay.OnDigit"/>) for small grey digits, in blue-white-red over the product's
+    /// own range, as the notebook's <c>imshow(hmp * img, cmap='bwr')</c>.
+    /// </summary>
     GreyDigit,
 }
 
@@ -76,7 +80,7 @@ public static partial class Figures
     private static RgbImage OverlayView(RgbImage image, float[,] map, OverlayStyle style) => style switch
     {
         OverlayStyle.ColourPhoto => Overlay.OnPhoto(image, map),
-        OverlayStyle.GreyDigit => Colormaps.Gray.Apply(Overlay.OnDigit(Grey(image), map)),
+        OverlayStyle.GreyDigit => Colormaps.Bwr.ApplyToRange(Overlay.OnDigit(Grey(image), map)),
         _ => throw new ArgumentOutOfRangeException(nameof(style), style, "Unknown overlay style."),
     };
 

@@ -1,4 +1,4 @@
-using OpenCvSharp;
+using SharpCam.Images;
 
 namespace SharpCam.Rendering;
 
@@ -11,37 +11,32 @@ public static class Overlay
     /// <summary>The notebook's box blur, <c>cv2.blur(map, (50, 50))</c>.</summary>
     public const int BlurSize = 50;
 
-    /// <summary><c>cv2.resize(map, (width, height), interpolation=cv2.INTER_LINEAR)</c> on float32 (half-pixel centres).</summary>
+    /// <summary><c>cv2.resize(map, (width, height), interpolation=cv2.INTER_LINEAR)</c> on float32 (half-pixel centres), bit for bit.</summary>
     public static float[,] Upsample(float[,] map, int width, int height)
     {
         CheckUnitRange(map, nameof(map));
         if (width <= 0 || height <= 0) throw new ArgumentException($"Cannot upsample a map to {width}x{height}.");
-        using var source = OpenCvImages.ToMat(map);
-        using var resized = new Mat();
-        Cv2.Resize(source, resized, new Size(width, height), 0, 0, InterpolationFlags.Linear);
-        return OpenCvImages.ToArray(resized);
+        return LinearResize.Resize(map, width, height);
     }
 
     /// <summary>
-    /// The notebook's cv2 overlay on a colour photo, in this order (each step exactly cv2's):
-    /// 1. resize the float32 map to the photo's size, INTER_LINEAR;
-    /// 2. <c>cv2.blur(…, (50, 50))</c> on the float32 map (default border, reflect-101) — blurring before quantising
-    ///    keeps full precision and quantises once;
-    /// 3. <c>np.uint8(255 * map)</c> (truncation) and COLORMAP_JET (<see cref="Colormaps.Jet"/>, already in RGB order);
-    /// 4. <c>cv2.addWeighted(heat, 0.5, photo, 1.0, 0)</c>, rounded and saturated.
-    /// The heat image is converted from OpenCV's BGR before it is added to the RGB photo, so a high map value shows red.
+    /// The notebook's cv2 overlay on a colour photo, in this order (each step exactly cv2's, ported to C#):
+    /// 1. resize the float32 map to the photo's size, INTER_LINEAR (<see cref="LinearResize"/>);
+    /// 2. <c>cv2.blur(…, (50, 50))</c> on the float32 map (<see cref="BoxBlur"/>, border reflect-101) — blurring
+    ///    before quantising keeps full precision and quantises once;
+    /// 3. <c>np.uint8(255 * map)</c> (float32 product, truncated) and COLORMAP_JET (<see cref="Colormaps.Jet"/>, in RGB order);
+    /// 4. <c>cv2.addWeighted(heat, 0.5, photo, 1.0, 0)</c>: heat·0.5 + photo in float32 (exact: halves of bytes),
+    ///    rounded half to even and saturated at 255, as cv2's saturate_cast.
+    /// The heat image is in RGB like the photo, so a high map value shows red.
     /// </summary>
     public static RgbImage OnPhoto(RgbImage photo, float[,] map)
     {
-        var upsampled = Upsample(map, photo.Width, photo.Height);
-        using var sharp = OpenCvImages.ToMat(upsampled);
-        using var blurred = new Mat();
-        Cv2.Blur(sharp, blurred, new Size(BlurSize, BlurSize));
-        using var heat = OpenCvImages.ToMat(Colormaps.Jet.Apply(OpenCvImages.ToArray(blurred)));
-        using var image = OpenCvImages.ToMat(photo);
-        using var sum = new Mat();
-        Cv2.AddWeighted(heat, 0.5, image, 1.0, 0, sum);
-        return OpenCvImages.ToRgbImage(sum);
+        var blurred = BoxBlur.Blur(Upsample(map, photo.Width, photo.Height), BlurSize);
+        var heat = Colormaps.Jet.Apply(blurred);
+        var sum = new RgbImage(photo.Width, photo.Height);
+        for (int i = 0; i < sum.Pixels.Length; i++)
+            sum.Pixels[i] = (byte)Math.Min(255f, MathF.Round(heat.Pixels[i] * 0.5f + photo.Pixels[i], MidpointRounding.ToEven));
+        return sum;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using OpenCvSharp;
+using System.IO.Compression;
+using SharpCam.Images;
 
 namespace SharpCam.Reports;
 
@@ -46,24 +47,23 @@ internal sealed class FigureEmbedder(string runDir)
         var path = System.IO.Path.Combine(runDir, relativePath);
         if (!File.Exists(path)) return Failed(relativePath, "figure file not found");
         var bytes = File.ReadAllBytes(path);
-        using var image = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
-        if (image.Empty()) return Failed(relativePath, "not a readable image");
+        RgbImage image;
+        try { image = ImageFile.Decode(bytes, relativePath); }
+        catch (InvalidDataException) { return Failed(relativePath, "not a readable image"); }
 
         var full = DataUri(bytes, image);
         var scale = Math.Min(1.0, Math.Min((double)maxWidth / image.Width, (double)maxHeight / image.Height));
         if (scale >= 1.0) return new EmbeddedFigure(relativePath, full, full, image.Width, image.Height, null);
 
-        var size = new Size(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
-        using var small = new Mat();
-        // INTER_AREA averages the source pixels under each thumbnail pixel: no aliasing on heatmaps and digit strokes.
-        Cv2.Resize(image, small, size, interpolation: InterpolationFlags.Area);
-        return new EmbeddedFigure(relativePath, PngUri(small), full, size.Width, size.Height, null);
+        int width = Math.Max(1, (int)Math.Round(image.Width * scale)), height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        // Area averaging: no aliasing on heatmaps and digit strokes.
+        return new EmbeddedFigure(relativePath, PngUri(AreaShrink.Shrink(image, width, height)), full, width, height, null);
     }
 
     private static EmbeddedFigure Failed(string relativePath, string problem) => new(relativePath, null, null, 0, 0, problem);
 
-    /// <summary>PNG and JPEG files are embedded byte for byte; anything else OpenCV reads is re-encoded as PNG.</summary>
-    private static string DataUri(byte[] bytes, Mat image)
+    /// <summary>PNG and JPEG files are embedded byte for byte; anything else <see cref="ImageFile"/> reads is re-encoded as PNG.</summary>
+    private static string DataUri(byte[] bytes, RgbImage image)
     {
         if (bytes.AsSpan().StartsWith(PngSignature)) return "data:image/png;base64," + Convert.ToBase64String(bytes);
         if (bytes.AsSpan().StartsWith(JpegSignature)) return "data:image/jpeg;base64," + Convert.ToBase64String(bytes);
@@ -73,10 +73,7 @@ internal sealed class FigureEmbedder(string runDir)
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
     private static readonly byte[] JpegSignature = [0xFF, 0xD8, 0xFF];
 
-    /// <summary>zlib level 1: a thousand thumbnails encode about 3× faster than at level 6, for files about 5% larger.</summary>
-    private static string PngUri(Mat image)
-    {
-        Cv2.ImEncode(".png", image, out var png, new ImageEncodingParam(ImwriteFlags.PngCompression, 1));
-        return "data:image/png;base64," + Convert.ToBase64String(png);
-    }
+    /// <summary>zlib's fastest level: a thousand thumbnails encode about 3× faster than at the default, for files about 5% larger.</summary>
+    private static string PngUri(RgbImage image) =>
+        "data:image/png;base64," + Convert.ToBase64String(Png.Encode(image, CompressionLevel.Fastest));
 }

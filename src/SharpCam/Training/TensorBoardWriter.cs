@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using Google.Protobuf;
-using SharpCam.Rendering;
+using SharpCam.Images;
 using Tensorboard;
 using TorchSharp.Utils;
 
@@ -46,7 +46,7 @@ public sealed class TensorBoardWriter : IDisposable
         var png = new Summary.Types.Image
         {
             Height = image.Height, Width = image.Width, Colorspace = 3,
-            EncodedImageString = ByteString.CopyFrom(PngEncoder.Encode(image)),
+            EncodedImageString = ByteString.CopyFrom(Png.Encode(image)),
         };
         Write(new Event
         {

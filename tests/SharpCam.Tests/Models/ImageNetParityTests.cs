@@ -41,7 +41,7 @@ public class ImageNetParityTests(ParityModels models) : IClassFixture<ParityMode
     private CamResult Explain(string name, string imageFile)
     {
         var spec = ModelZoo.Get(name);
-        var input = ImagePreprocessing.For(spec).ToTensor(ImageFile.Read(imageFile)).unsqueeze(0);
+        var input = spec.Preprocessing().ToTensor(ImageFile.Read(imageFile)).unsqueeze(0);
         return new GradCam(models.Get(name), [spec.DefaultLayer]).Explain(input);
     }
 

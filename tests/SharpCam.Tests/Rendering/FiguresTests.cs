@@ -1,5 +1,5 @@
-using SharpCam.Images;
 using SharpCam.Rendering;
+using SharpCam.Images;
 using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Rendering;

@@ -1,6 +1,5 @@
 using SharpCam.Images;
 using SharpCam.IO;
-using SharpCam.Rendering;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
 
@@ -46,5 +45,22 @@ internal static class RenderingFixture
     {
         var flat = rgb.data<long>().ToArray();
         return Enumerable.Range(0, flat.Length / 3).Select(i => ((byte)flat[3 * i], (byte)flat[3 * i + 1], (byte)flat[3 * i + 2])).ToArray();
+    }
+
+    /// <summary>Fails naming how many channels differ, by how much at most, and the first such pixel.</summary>
+    public static void AssertSamePixels(RgbImage expected, RgbImage actual, string what)
+    {
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        int worst = 0, off = 0, first = -1;
+        for (int i = 0; i < expected.Pixels.Length; i++)
+        {
+            int d = Math.Abs(expected.Pixels[i] - actual.Pixels[i]);
+            if (d == 0) continue;
+            worst = Math.Max(worst, d);
+            off++;
+            if (first < 0) first = i / 3;
+        }
+        Assert.True(off == 0,
+            $"{what} differs from cv2 in {off} of {expected.Pixels.Length} channels, by up to {worst} levels (first at x={first % expected.Width}, y={first / expected.Width})");
     }
 }

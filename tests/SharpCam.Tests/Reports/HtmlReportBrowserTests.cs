@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OpenCvSharp;
+using SharpCam.Images;
 using SharpCam.Reports;
 using SharpCam.Tests.Support;
 using Xunit.Abstractions;
@@ -70,7 +70,8 @@ public class HtmlReportBrowserTests(ReportRunsFixture runs, ITestOutputHelper ou
         var keep = Environment.GetEnvironmentVariable("SHARPCAM_SCREENSHOTS");
         var dir = string.IsNullOrEmpty(keep) ? Path.GetDirectoryName(runs.ExplainReport.Path)! : Directory.CreateDirectory(keep).FullName;
         var png = await browser.ScreenshotAsync();
-        using (var image = Cv2.ImDecode(png, ImreadModes.Color)) Assert.True(image.Width == 1280 && image.Height > 900, $"screenshot {image.Width}×{image.Height}");
+        var image = ImageFile.Decode(png, name);
+        Assert.True(image.Width == 1280 && image.Height > 900, $"screenshot {image.Width}×{image.Height}");
         await File.WriteAllBytesAsync(Path.Combine(dir, name), png);
         output.WriteLine($"screenshot: {Path.Combine(dir, name)}");
     }

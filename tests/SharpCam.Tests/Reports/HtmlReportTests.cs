@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
-using OpenCvSharp;
 using SharpCam.Explanation;
+using SharpCam.Images;
 using SharpCam.Reports;
 using SharpCam.Tests.Support;
 
@@ -33,7 +33,7 @@ public class HtmlReportTests(ReportRunsFixture runs)
         var full = Convert.FromBase64String(zoom.GetAttribute("data-full")![PngPrefix.Length..]);
         Assert.Equal(File.ReadAllBytes(Path.Combine(runs.ExplainDir, item.Figures!.Panels!)), full);
 
-        using var thumbnail = Cv2.ImDecode(Convert.FromBase64String(zoom.QuerySelector("img")!.GetAttribute("src")![PngPrefix.Length..]), ImreadModes.Unchanged);
+        var thumbnail = ImageFile.Decode(Convert.FromBase64String(zoom.QuerySelector("img")!.GetAttribute("src")![PngPrefix.Length..]), "thumbnail");
         // The panels are 672×224: the thumbnail keeps the 3:1 aspect inside the 360×240 box.
         Assert.Equal((360, 120), (thumbnail.Width, thumbnail.Height));
         Assert.Equal("360", zoom.QuerySelector("img")!.GetAttribute("width"));

@@ -1,8 +1,8 @@
-using OpenCvSharp;
-using Size = OpenCvSharp.Size;
 using SharpCam.Cam;
 using SharpCam.Explanation;
 using SharpCam.IO;
+using SharpCam.Images;
+using SharpCam.Rendering;
 using SharpCam.Models;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
@@ -13,7 +13,7 @@ namespace SharpCam.Tests.Reports;
 /// Real run folders for the report tests, built from pytorch-grad-cam's set A (8 Fashion-MNIST test images, all
 /// classified correctly) and set A′ (the first 8 misclassified ones): the LeNet's real logits, the stored Grad-CAM
 /// maps for the predicted and true class, set C's real metric values, and the real sanity check of our Grad-CAM
-/// (cascading random weights). Figures are drawn with OpenCV the way the explain command lays them out.
+/// (cascading random weights). Figures are drawn with SharpCam's picture code the way the explain command lays them out.
 /// </summary>
 public static class ReportRunFolder
 {
@@ -77,7 +77,7 @@ public static class ReportRunFolder
             var id = $"test-{indices[i]:D4}";
             int t = (int)labels[i], p = (int)predicted[i];
             var probs = probabilities[i].data<float>().Select(v => (double)v).ToArray();
-            using var image = Gray(set["images"][i, 0]);
+            var image = Gray(set["images"][i, 0]);
             var item = new ManifestItem
             {
                 Id = id, Source = "fashion-mnist/t10k-images-idx3-ubyte.gz", Index = indices[i],
@@ -91,8 +91,8 @@ public static class ReportRunFolder
             {
                 Npy.Save(Path.Combine(dir, "maps", id + "_pred.npy"), set["GradCAM_pred"][i]);
                 Npy.Save(Path.Combine(dir, "maps", id + "_true.npy"), set["GradCAM_true"][i]);
-                using var pred = Overlay(image, set["GradCAM_pred"][i]);
-                using var truth = Overlay(image, set["GradCAM_true"][i]);
+                var pred = Overlay(image, set["GradCAM_pred"][i]);
+                var truth = Overlay(image, set["GradCAM_true"][i]);
                 Save(dir, $"figures/{id}_compare.png", Big(image), pred, truth);
                 items.Add(item with
                 {
@@ -104,8 +104,8 @@ public static class ReportRunFolder
             else
             {
                 Npy.Save(Path.Combine(dir, "maps", id + ".npy"), set["GradCAM_pred"][i]);
-                using var heat = Heat(set["GradCAM_pred"][i]);
-                using var overlay = Overlay(image, set["GradCAM_pred"][i]);
+                var heat = Heat(set["GradCAM_pred"][i]);
+                var overlay = Overlay(image, set["GradCAM_pred"][i]);
                 Save(dir, $"figures/{id}_heatmap.png", heat);
                 Save(dir, $"figures/{id}_panels.png", Big(image), heat, overlay);
                 items.Add(item with
@@ -162,62 +162,56 @@ public static class ReportRunFolder
             [m => new GradCam(m, [LeNet.DefaultTargetLayer]), m => new InputBrightnessCam(m)], images, null, dir, "figures/sanity.png");
     }
 
-    private static Mat Gray(Tensor image)
-    {
-        var mat = new Mat(28, 28, MatType.CV_8UC1);
-        mat.SetArray(image.mul(255).round().clamp(0, 255).to(ScalarType.Byte).data<byte>().ToArray());
-        return mat;
-    }
+    private static RgbImage Gray(Tensor image) =>
+        TensorImages.ToRgbImage(image.unsqueeze(0));
 
-    private static Mat Big(Mat gray)
+    /// <summary>Nearest-neighbour enlargement by <paramref name="factor"/>.</summary>
+    private static RgbImage Enlarge(RgbImage image, int factor)
     {
-        var big = new Mat();
-        Cv2.Resize(gray, big, new Size(28 * Zoom, 28 * Zoom), interpolation: InterpolationFlags.Nearest);
-        Cv2.CvtColor(big, big, ColorConversionCodes.GRAY2BGR);
+        var big = new RgbImage(image.Width * factor, image.Height * factor);
+        for (int y = 0; y < big.Height; y++)
+        for (int x = 0; x < big.Width; x++)
+            Buffer.BlockCopy(image.Pixels, 3 * (y / factor * image.Width + x / factor), big.Pixels, 3 * (y * big.Width + x), 3);
         return big;
     }
 
-    private static Mat Heat(Tensor map)
-    {
-        using var gray = Gray(map);
-        using var big = new Mat();
-        Cv2.Resize(gray, big, new Size(28 * Zoom, 28 * Zoom), interpolation: InterpolationFlags.Linear);
-        var heat = new Mat();
-        Cv2.ApplyColorMap(big, heat, ColormapTypes.Jet);
-        return heat;
-    }
+    private static RgbImage Big(RgbImage gray) => Enlarge(gray, Zoom);
 
-    private static Mat Overlay(Mat image, Tensor map)
+    private static RgbImage Heat(Tensor map) =>
+        Colormaps.Jet.Apply(SharpCam.Rendering.Overlay.Upsample(TensorImages.ToArray(map), 28 * Zoom, 28 * Zoom));
+
+    private static RgbImage Overlay(RgbImage image, Tensor map)
     {
-        using var big = Big(image);
-        using var heat = Heat(map);
-        var overlay = new Mat();
-        Cv2.AddWeighted(big, 0.5, heat, 0.5, 0, overlay);
+        var (big, heat) = (Big(image), Heat(map));
+        var overlay = new RgbImage(big.Width, big.Height);
+        for (int i = 0; i < overlay.Pixels.Length; i++) overlay.Pixels[i] = (byte)((big.Pixels[i] + heat.Pixels[i] + 1) / 2);
         return overlay;
     }
 
-    private static void Save(string dir, string relative, params Mat[] panels)
+    /// <summary>Pictures of one height side by side.</summary>
+    private static RgbImage Row(params RgbImage[] panels)
     {
-        using var row = new Mat();
-        Cv2.HConcat(panels, row);
-        var path = Path.Combine(dir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Assert.True(Cv2.ImWrite(path, row), $"could not write {path}");
+        var row = new RgbImage(panels.Sum(p => p.Width), panels[0].Height);
+        for (int y = 0; y < row.Height; y++)
+        {
+            int offset = 0;
+            foreach (var panel in panels)
+            {
+                Buffer.BlockCopy(panel.Pixels, 3 * y * panel.Width, row.Pixels, 3 * (y * row.Width + offset), 3 * panel.Width);
+                offset += panel.Width;
+            }
+        }
+        return row;
     }
+
+    private static void Save(string dir, string relative, params RgbImage[] panels) =>
+        Png.Write(Row(panels), Path.Combine(dir, relative));
 
     private static void WriteGrid(string dir, Tensor first, Tensor second)
     {
         var images = cat([first, second]);
-        var rows = Enumerable.Range(0, 4).Select(r =>
-        {
-            var row = new Mat();
-            Cv2.HConcat(Enumerable.Range(0, 4).Select(c => Gray(images[r * 4 + c, 0])).ToArray(), row);
-            return row;
-        }).ToArray();
-        using var grid = new Mat();
-        Cv2.VConcat(rows, grid);
-        using var big = new Mat();
-        Cv2.Resize(grid, big, new Size(112 * 4, 112 * 4), interpolation: InterpolationFlags.Nearest);
-        Save(dir, "figures/grid.png", big);
+        var rows = Enumerable.Range(0, 4).Select(r => Row(Enumerable.Range(0, 4).Select(c => Gray(images[r * 4 + c, 0])).ToArray())).ToList();
+        var grid = new RgbImage(rows[0].Width, rows.Sum(r => r.Height), rows.SelectMany(r => r.Pixels).ToArray());
+        Save(dir, "figures/grid.png", Enlarge(grid, 4));
     }
 }

@@ -1,6 +1,5 @@
+using SharpCam.Images;
 using System.Text;
-using OpenCvSharp;
-using SharpCam.Rendering;
 using SharpCam.Tests.Support;
 using SharpCam.Training;
 using static SharpCam.Tests.Training.TrainingFixtures;
@@ -70,11 +69,5 @@ public class TensorBoardWriterTests
         Assert.Equal(grid.permute(1, 2, 0).contiguous().data<long>().Select(v => (byte)v), DecodePng(picture.Png).Pixels);
     }
 
-    private static RgbImage DecodePng(byte[] png)
-    {
-        using var bgr = Cv2.ImDecode(png, ImreadModes.Color);
-        using var rgb = bgr.CvtColor(ColorConversionCodes.BGR2RGB);
-        rgb.GetArray(out Vec3b[] pixels);
-        return new RgbImage(rgb.Width, rgb.Height, pixels.SelectMany(p => new[] { p.Item0, p.Item1, p.Item2 }).ToArray());
-    }
+    private static RgbImage DecodePng(byte[] png) => ImageFile.Decode(png, "TensorBoard image");
 }

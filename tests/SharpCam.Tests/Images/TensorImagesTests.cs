@@ -1,7 +1,7 @@
-using SharpCam.Rendering;
+using SharpCam.Images;
 using static TorchSharp.torch;
 
-namespace SharpCam.Tests.Rendering;
+namespace SharpCam.Tests.Images;
 
 public class TensorImagesTests
 {

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SharpCam.Rendering;
+namespace SharpCam.Images;
 
 /// <summary>The edge between tensors and rendering: maps become float[h, w], images become <see cref="RgbImage"/>s.</summary>
 public static class TensorImages

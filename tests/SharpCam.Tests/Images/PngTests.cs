@@ -1,8 +1,8 @@
-using SharpCam.Images;
 using SharpCam.Rendering;
+using SharpCam.Images;
 using SharpCam.Tests.Support;
 
-namespace SharpCam.Tests.Rendering;
+namespace SharpCam.Tests.Images;
 
 public class PngTests
 {
@@ -23,7 +23,7 @@ public class PngTests
     public void ReadsAPhotoWrittenByCv2AsRgb()
     {
         // photo.png was written by cv2.imwrite from BGR; a correct reader sees the cat's warm fur: red above blue.
-        var photo = RenderingFixture.Photo();
+        var photo = SharpCam.Tests.Rendering.RenderingFixture.Photo();
         Assert.Equal((192, 128), (photo.Width, photo.Height));
         long red = 0, blue = 0;
         for (int i = 0; i < photo.Pixels.Length; i += 3) { red += photo.Pixels[i]; blue += photo.Pixels[i + 2]; }

@@ -1,4 +1,4 @@
-namespace SharpCam.Rendering;
+namespace SharpCam.Images;
 
 /// <summary>
 /// An 8-bit RGB picture, row-major, 3 bytes per pixel in R, G, B order: the one image type passed between image
