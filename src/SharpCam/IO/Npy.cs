@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SharpCam.IO;
 
 /// <summary>
-/// NumPy's .npy (format 1.0, little-endian, C order) for float32, float64 and int64 arrays, and reading .npz
+/// NumPy's .npy (format 1.0, little-endian, C order) for float32, float64, int64 (and, when reading, uint8) arrays, and reading .npz
 /// archives. Maps are written as float32 .npy so Python users can np.load them.
 /// </summary>
 public static partial class Npy
@@ -95,8 +95,10 @@ public static partial class Npy
                 Buffer.BlockCopy(reader.ReadBytes((int)count * 8), 0, data, 0, (int)count * 8);
                 return tensor(data, shape);
             }
+            case "|u1":
+                return tensor(reader.ReadBytes((int)count), shape);
             default:
-                throw new InvalidDataException($"{source}: unsupported dtype '{descr}' (float32, float64 and int64 are read).");
+                throw new InvalidDataException($"{source}: unsupported dtype '{descr}' (float32, float64, int64 and uint8 are read).");
         }
     }
 

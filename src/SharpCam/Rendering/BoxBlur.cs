@@ -6,7 +6,7 @@ namespace SharpCam.Rendering;
 /// sliding sum along each row in double (adding the entering value minus the leaving one), a sliding sum down the
 /// columns in double, and each output the column sum times 1 / size² rounded once to float.
 /// </summary>
-internal static class BoxBlur
+public static class BoxBlur
 {
     public static float[,] Blur(float[,] map, int size)
     {
@@ -53,7 +53,7 @@ internal static class BoxBlur
     }
 
     /// <summary>cv2.borderInterpolate(p, length, BORDER_REFLECT_101), reflecting as often as needed.</summary>
-    internal static int Reflect101(int p, int length)
+    private static int Reflect101(int p, int length)
     {
         if (length == 1) return 0;
         while ((uint)p >= (uint)length) p = p < 0 ? -p : 2 * (length - 1) - p;

@@ -1,0 +1,127 @@
+using SharpCam.Images;
+using SharpCam.IO;
+using SharpCam.Tests.Support;
+
+namespace SharpCam.Tests.Images;
+
+/// <summary>
+/// <see cref="ImageFile"/> against the notebook's reader, cv2.imdecode(IMREAD_COLOR) read as RGB, on one file per format
+/// and variant (tests/fixtures/images/make_decoding_fixtures.py; it also prints how PIL compares: equal to cv2 on
+/// every file here except 16-bit grey PNG, which PIL clips instead of scaling).
+/// </summary>
+public class ImageDecodingParityTests
+{
+    private static string PathOf(string name) => RepoPaths.Fixture(Path.Combine("images", "decoding", name));
+
+    private static readonly Lazy<Dictionary<string, byte[]>> Expected = new(() =>
+    {
+        var arrays = Npy.LoadArchive(PathOf("expected.npz"));
+        try { return arrays.ToDictionary(kv => kv.Key, kv => kv.Value.data<byte>().ToArray()); }
+        finally { foreach (var t in arrays.Values) t.Dispose(); }
+    });
+
+    [Theory]
+    // Lossless formats, every bit depth and channel layout: exact. 16-bit channels keep their high byte (libpng's
+    // strip-16, what cv2 does); alpha is dropped without compositing; palette transparency is ignored.
+    [InlineData("png_rgb8.png")]
+    [InlineData("png_rgb16.png")]
+    [InlineData("png_grey8.png")]
+    [InlineData("png_grey16.png")]
+    [InlineData("png_palette.png")]
+    [InlineData("png_palette_trns.png")]
+    [InlineData("png_rgba8.png")]
+    [InlineData("png_rgba16.png")]
+    [InlineData("png_grey_alpha.png")]
+    [InlineData("bmp_rgb24.bmp")]
+    [InlineData("bmp_palette8.bmp")]
+    [InlineData("webp_lossless.webp")]
+    [InlineData("webp_rgba_lossless.webp")]
+    // Lossy formats: Skia's bundled libjpeg-turbo / libwebp and Debian's (cv2's) use the same integer IDCT, the same
+    // fancy chroma upsampling and the same fixed-point YCbCr → RGB, so their pixels are equal, not merely close.
+    [InlineData("webp_lossy.webp")]
+    [InlineData("jpeg_baseline_420.jpg")]
+    [InlineData("jpeg_baseline_444.jpg")]
+    [InlineData("jpeg_progressive.jpg")]
+    [InlineData("jpeg_grey.jpg")]
+    [InlineData("jpeg_cv2.jpg")]
+    // EXIF orientations 2..8 (1 is every other file): each shows the same upright 64 × 48 pattern.
+    [InlineData("jpeg_exif2.jpg")]
+    [InlineData("jpeg_exif3.jpg")]
+    [InlineData("jpeg_exif4.jpg")]
+    [InlineData("jpeg_exif5.jpg")]
+    [InlineData("jpeg_exif6.jpg")]
+    [InlineData("jpeg_exif7.jpg")]
+    [InlineData("jpeg_exif8.jpg")]
+    public void DecodesLikeCv2ImreadColor(string file)
+    {
+        var image = ImageFile.Read(PathOf(file));
+        var expected = Expected.Value[file.Replace('.', '_')];
+        Assert.Equal(expected.Length, image.Pixels.Length);
+        int off = 0, worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            int d = Math.Abs(expected[i] - image.Pixels[i]);
+            if (d > 0) off++;
+            worst = Math.Max(worst, d);
+        }
+        Assert.True(off == 0, $"{file} ({image.Width}x{image.Height}): {off} channels differ from cv2, by up to {worst}");
+    }
+
+    [Fact]
+    public void ReadSizeGivesTheShownSizeFromTheHeader()
+    {
+        Assert.Equal(new ImageSize(41, 31), ImageFile.ReadSize(PathOf("jpeg_progressive.jpg")));
+        Assert.Equal(new ImageSize(64, 48), ImageFile.ReadSize(PathOf("png_rgb16.png")));
+        // Stored 48 wide × 64 high, orientation 6: shown 64 × 48.
+        Assert.Equal(new ImageSize(64, 48), ImageFile.ReadSize(PathOf("jpeg_exif6.jpg")));
+    }
+
+    [Fact]
+    public void ACmykJpegIsRefusedByName()
+    {
+        var path = PathOf("jpeg_cmyk.jpg");
+        var error = Assert.Throws<InvalidDataException>(() => ImageFile.Read(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("CMYK", error.Message);
+        Assert.Contains("convert it to RGB", error.Message);
+    }
+
+    [Fact]
+    public void PicturesOverThePixelLimitAreRefusedBeforeDecoding()
+    {
+        var path = PathOf("png_rgb8.png");
+        var error = Assert.Throws<InvalidDataException>(() => ImageFile.Read(path, new ImageReadOptions { MaxPixels = 64 * 48 - 1 }));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("3,071", error.Message);  // the limit, as given
+        Assert.Equal(64, ImageFile.Read(path, new ImageReadOptions { MaxPixels = 64 * 48 }).Width);
+    }
+
+    [Theory]
+    [InlineData(64, 48, 64, 48)]   // nothing smaller covers the request: full size
+    [InlineData(32, 24, 32, 24)]   // 4/8
+    [InlineData(30, 20, 32, 24)]   // 4/8 is the smallest eighth that covers 30 × 20
+    [InlineData(1, 1, 8, 6)]       // 1/8
+    public void JpegsDecodeAtTheSmallestScaleThatCoversTheRequest(int width, int height, int expectedWidth, int expectedHeight)
+    {
+        var image = ImageFile.Read(PathOf("jpeg_baseline_444.jpg"), new ImageReadOptions { AtLeast = new ImageSize(width, height) });
+        Assert.Equal((expectedWidth, expectedHeight), (image.Width, image.Height));
+    }
+
+    [Fact]
+    public void ReducedScaleKeepsTheOrientationAndTheColours()
+    {
+        // Orientation 6 stores 48 × 64; a 16 × 12 request (shown) is 12 × 16 stored: 2/8 gives 12 × 16, shown 16 × 12.
+        var small = ImageFile.Read(PathOf("jpeg_exif6.jpg"), new ImageReadOptions { AtLeast = new ImageSize(16, 12) });
+        Assert.Equal((16, 12), (small.Width, small.Height));
+        // The red block (rows 2..7, columns 2..11 at full size) lands at about (1, 1) at quarter size.
+        var topLeft = small.Pixels.AsSpan((1 * 16 + 1) * 3, 3).ToArray();
+        Assert.True(topLeft[0] > 150 && topLeft[2] < 100, $"pixel (1, 1) is ({string.Join(", ", topLeft)}), not red");
+    }
+
+    [Fact]
+    public void OtherFormatsIgnoreTheScaleRequest()
+    {
+        var image = ImageFile.Read(PathOf("png_rgb8.png"), new ImageReadOptions { AtLeast = new ImageSize(8, 8) });
+        Assert.Equal((64, 48), (image.Width, image.Height));
+    }
+}
