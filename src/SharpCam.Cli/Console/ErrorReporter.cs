@@ -10,6 +10,8 @@ public static class ErrorReporter
     {
         // Errors go to stderr, so `test --json` and other machine-read stdout stays clean.
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        // No hard wrapping at Spectre's 80-column default: a message is one line (two at most) for the terminal to wrap.
+        stderr.Profile.Width = 4096;
         var error = exception is CommandAppException or CommandRuntimeException ? exception : Innermost(exception);
         if (error is OperationCanceledException)
         {
