@@ -4,10 +4,12 @@ namespace SharpCam.Tests.Support;
 
 /// <summary>
 /// Runs the built `sharpcam` (SharpCam.Cli.dll beside the tests) in a child process and measures its peak resident
-/// memory: ru_maxrss from wait4(2), the kernel's own high-water mark for that one child (its native libtorch memory
-/// included). The child is started with posix_spawn and reaped with wait4 directly, so no other test's process is
-/// counted. A child whose resident memory passes <c>killAbove</c> is killed (a failing test must not take the
-/// machine's memory) and reported with the peak it reached.
+/// memory, native libtorch memory included. The measure is GNU time's (<c>/usr/bin/time -f %M</c>): ru_maxrss of a
+/// process forked from time, itself small. (The kernel's ru_maxrss of a process spawned directly from the test host
+/// starts at the test host's own high-water mark, since exec records the memory it replaces, so it would measure the
+/// tests, not the CLI.) Without GNU time the CLI's VmHWM is polled instead, which can miss the last 20 ms.
+/// A CLI whose resident memory passes the kill limit is killed (a failing test must not take the machine's memory)
+/// and reported with the peak it reached.
 /// </summary>
 public static class CliProcess
 {
@@ -27,64 +29,85 @@ public static class CliProcess
     private static long DefaultKillAbove =>
         long.TryParse(Environment.GetEnvironmentVariable("SHARPCAM_TEST_KILL_ABOVE_MIB"), out var mib) ? mib << 20 : 2L << 30;
 
+    private const string GnuTime = "/usr/bin/time";
+
     public static Result Run(string[] args, long? killAbove = null, int timeoutSeconds = 300, IReadOnlyDictionary<string, string>? environment = null)
     {
         long limit = killAbove ?? DefaultKillAbove;
         using var temp = new TempFolder();
-        var (stdout, stderr) = (temp.File("stdout.txt"), temp.File("stderr.txt"));
-        // sh redirects the output, then exec's dotnet in its place: the pid we wait for is the CLI itself.
-        string[] argv = ["/bin/sh", "-c", "out=$1; err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", stdout, stderr,
-                         DotnetHost, CliDll, .. args];
+        var (stdout, stderr, maxRss) = (temp.File("stdout.txt"), temp.File("stderr.txt"), temp.File("maxrss.txt"));
+        // sh redirects the output, then exec's dotnet in its place: the CLI is time's child (or ours without GNU time).
+        string[] command = ["/bin/sh", "-c", "out=$1; err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", stdout, stderr,
+                            DotnetHost, CliDll, .. args];
+        bool timed = File.Exists(GnuTime);
+        string[] argv = timed ? [GnuTime, "-f", "%M", "-o", maxRss, .. command] : command;
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) env[key] = value;
-        var (pid, peak, code, killed) = (Spawn(argv, env.Select(kv => $"{kv.Key}={kv.Value}").ToArray()), 0L, -1, false);
-        var usage = Marshal.AllocHGlobal(RusageSize);
-        try
+        int pid = Spawn(argv, env.Select(kv => $"{kv.Key}={kv.Value}").ToArray());
+        var (polled, code, killed) = (0L, -1, false);
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-            while (true)
+            int done = wait4(pid, out int status, WNOHANG, IntPtr.Zero);
+            if (done == pid)
             {
-                int done = wait4(pid, out int status, WNOHANG, usage);
-                if (done == pid)
+                code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+                break;
+            }
+            if (done < 0 && Marshal.GetLastPInvokeError() != EINTR) throw new InvalidOperationException($"wait4 failed: errno {Marshal.GetLastPInvokeError()}");
+            int cli = timed ? ChildOf(pid) : pid;
+            if (cli > 0)
+            {
+                var (rss, hwm) = Memory(cli);
+                polled = Math.Max(polled, hwm);
+                if (!killed && (rss > limit || DateTime.UtcNow > deadline))
                 {
-                    peak = Marshal.ReadInt64(usage, MaxRssOffset) * 1024;
-                    code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-                    break;
-                }
-                if (done < 0 && Marshal.GetLastPInvokeError() != EINTR) throw new InvalidOperationException($"wait4 failed: errno {Marshal.GetLastPInvokeError()}");
-                if (!killed && (ResidentBytes(pid) > limit || DateTime.UtcNow > deadline))
-                {
-                    kill(pid, SIGKILL);
+                    kill(cli, SIGKILL);
                     killed = true;
                 }
-                Thread.Sleep(20);
             }
+            Thread.Sleep(20);
         }
-        finally
-        {
-            Marshal.FreeHGlobal(usage);
-        }
-        return new Result(code, File.ReadAllText(stdout), File.ReadAllText(stderr), peak, killed);
+        // GNU time's last line is the peak in KiB (a line before it says how the command ended, when not with 0).
+        long peak = timed && File.ReadAllLines(maxRss).LastOrDefault() is { } last && long.TryParse(last, out var kib) ? kib * 1024 : 0;
+        return new Result(code, File.ReadAllText(stdout), File.ReadAllText(stderr), Math.Max(peak, polled), killed);
     }
 
-    /// <summary>The dotnet host running the tests (`dotnet test` runs testhost.dll under it), else the one on the standard path.</summary>
-    private static string DotnetHost =>
-        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
-
-    /// <summary>VmRSS of a running process, 0 once it is gone.</summary>
-    private static long ResidentBytes(int pid)
+    /// <summary>The first child of a process (time's one child, the CLI), or 0 before it exists.</summary>
+    private static int ChildOf(int pid)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 ? int.Parse(children[0]) : 0;
         }
         catch (IOException)
         {
             return 0;
         }
     }
+
+    /// <summary>VmRSS and VmHWM of a running process, zeros once it is gone.</summary>
+    private static (long Rss, long Hwm) Memory(int pid)
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{pid}/status");
+            long Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
+                ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024
+                : 0;
+            return (Field("VmRSS:"), Field("VmHWM:"));
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+    }
+
+    /// <summary>The dotnet host running the tests (`dotnet test` runs testhost.dll under it), else the one on the standard path.</summary>
+    private static string DotnetHost =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
 
     private static int Spawn(string[] argv, string[] envp)
     {
@@ -106,8 +129,7 @@ public static class CliProcess
         }
     }
 
-    // struct rusage on Linux x86-64 / arm64: two struct timeval (16 bytes each), then ru_maxrss (long, KiB), … 144 bytes.
-    private const int RusageSize = 144, MaxRssOffset = 32, WNOHANG = 1, SIGKILL = 9, EINTR = 4;
+    private const int WNOHANG = 1, SIGKILL = 9, EINTR = 4;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int posix_spawn(out int pid, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr fileActions,

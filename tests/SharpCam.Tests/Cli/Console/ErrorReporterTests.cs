@@ -1,4 +1,5 @@
 using SharpCam.Cli.Console;
+using SharpCam.Tests.Support;
 
 namespace SharpCam.Tests.Cli.Console;
 
@@ -24,5 +25,19 @@ public class ErrorReporterTests
         var long3 = ErrorReporter.Describe(new InvalidOperationException("one\ntwo\nthree"));
         Assert.Equal(2, long3.Split(Environment.NewLine).Length);
         Assert.EndsWith("(SHARPCAM_DEBUG=1 shows the rest)", long3);
+    }
+
+    /// <summary>The short message by default; SHARPCAM_DEBUG=1 adds the exception with its stack trace.</summary>
+    [Fact]
+    public void DebugModeStillShowsTheStackTrace()
+    {
+        string[] args = ["test", "--checkpoint", RepoPaths.Fixture("hostile/strides_overflow.pth")];
+        var plain = CliProcess.Run(args);
+        var debug = CliProcess.Run(args, environment: new Dictionary<string, string> { ["SHARPCAM_DEBUG"] = "1" });
+        Assert.Equal((1, 1), (plain.ExitCode, debug.ExitCode));
+        Assert.Single(plain.Stderr.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("StorageViews", plain.Stderr);
+        Assert.Contains("overflows 64-bit arithmetic", debug.Stderr);
+        Assert.Contains("StorageViews", debug.Stderr);
     }
 }
