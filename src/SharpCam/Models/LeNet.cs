@@ -36,7 +36,8 @@ public sealed class LeNet : Module<Tensor, Tensor>
     /// <summary>
     /// A LeNet with the weights of a checkpoint in any supported format. The class count is the row count of the file's
     /// classifier (<c>fc.4.weight</c>, as declared: a .pth says nothing else about itself); keys and shapes are checked
-    /// against that LeNet before any tensor data is read.
+    /// against that LeNet before any tensor data is read. The tensors are copied into the model and released: the
+    /// returned checkpoint carries the file's metadata and format, and no tensors.
     /// </summary>
     public static (LeNet Model, LoadedCheckpoint Checkpoint) FromCheckpoint(string path)
     {

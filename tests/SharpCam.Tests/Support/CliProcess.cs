@@ -16,6 +16,9 @@ public static class CliProcess
     public sealed record Result(int ExitCode, string Stdout, string Stderr, long PeakBytes, bool Killed)
     {
         public double PeakMiB => PeakBytes / 1048576.0;
+
+        /// <summary>stderr with whitespace collapsed: one message, however the console wrapped it.</summary>
+        public string Message => string.Join(' ', Stderr.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
         public override string ToString() =>
             $"exit {ExitCode}{(Killed ? " (killed: memory or time limit)" : "")}, peak {PeakMiB:F0} MiB\nstdout: {Stdout}\nstderr: {Stderr}";
     }

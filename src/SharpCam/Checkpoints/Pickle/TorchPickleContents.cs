@@ -19,7 +19,7 @@ internal sealed record TorchPickleContents(IReadOnlyDictionary<string, TensorRef
             return new TorchPickleContents(Tensors(top, path), new CheckpointMetadata { Format = plainFormat });
         var metadata = new CheckpointMetadata
         {
-            Epoch = top.GetValueOrDefault("epoch") is long epoch ? checked((int)epoch) : null,
+            Epoch = top.GetValueOrDefault("epoch") is long epoch and >= 0 and <= int.MaxValue ? (int)epoch : null,
             Step = top.GetValueOrDefault("global_step") as long?,
             HyperParameters = top.GetValueOrDefault("hyper_parameters") is Dictionary<object, object?> hyper ? PlainDict(hyper) : new(),
             Format = top.ContainsKey("pytorch-lightning_version") ? CheckpointFormat.Lightning : plainFormat,

@@ -46,8 +46,10 @@ public class TestCommandTests(TrainedTinyModel trained)
     {
         var folder = trained.Data.NewOutputPath("digits-32");
         Directory.CreateDirectory(folder);
-        WriteIdx(Path.Combine(folder, SharpCam.Data.MnistFiles.ImagesName(SharpCam.Data.MnistSplit.Test)), SharpCam.Data.IdxFile.ImageMagic, [20, 32, 32]);
-        WriteIdx(Path.Combine(folder, SharpCam.Data.MnistFiles.LabelsName(SharpCam.Data.MnistSplit.Test)), SharpCam.Data.IdxFile.LabelMagic, [20]);
+        TinyMnist.Write(Path.Combine(folder, SharpCam.Data.MnistFiles.ImagesName(SharpCam.Data.MnistSplit.Test)), SharpCam.Data.IdxFile.ImageMagic,
+                        [20, 32, 32], new byte[20 * 32 * 32]);
+        TinyMnist.Write(Path.Combine(folder, SharpCam.Data.MnistFiles.LabelsName(SharpCam.Data.MnistSplit.Test)), SharpCam.Data.IdxFile.LabelMagic,
+                        [20], new byte[20]);
         var (code, output) = CliRunner.Run("test", "--checkpoint", trained.Checkpoint, "--data", folder);
         Assert.Equal(1, code);
         var error = output[output.IndexOf("error: ", StringComparison.Ordinal)..].TrimEnd();
@@ -73,13 +75,5 @@ public class TestCommandTests(TrainedTinyModel trained)
         using var json = JsonDocument.Parse(output);
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("test_loss").ValueKind);
         Assert.Equal(TinyMnist.TestCount, json.RootElement.GetProperty("n").GetInt32());
-    }
-
-    private static void WriteIdx(string path, int magic, int[] dims)
-    {
-        using var stream = File.Create(path);
-        foreach (var value in new[] { magic }.Concat(dims))
-            stream.Write(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value)));
-        stream.Write(new byte[dims.Aggregate(1, (n, d) => n * d)]);
     }
 }
