@@ -26,11 +26,7 @@ public static class ModelLoader
     /// <summary>The notebook's LeNet with the weights of a checkpoint in any supported format, in eval mode.</summary>
     public static LoadedModel LoadMnistModel(string checkpoint, Device device)
     {
-        var loaded = CheckpointLoader.Load(checkpoint);
-        // The class count comes from the file's last layer (a .pth says nothing else about itself).
-        var head = loaded.Tensors.FirstOrDefault(kv => kv.Key.EndsWith("fc.4.weight", StringComparison.Ordinal)).Value;
-        var model = new LeNet(head is null ? loaded.Metadata.NumClasses : (int)head.shape[0]);
-        StateDict.Load(model, StateDict.FitPrefix(model, loaded.Tensors), checkpoint);
+        var (model, loaded) = LeNet.FromCheckpoint(checkpoint);
         model.to(device).eval();
         return new LoadedModel(model, "lenet", checkpoint, loaded.Metadata);
     }

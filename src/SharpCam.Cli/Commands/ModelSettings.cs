@@ -47,6 +47,11 @@ public class ModelSettings : MethodSettings
                 return Spectre.Console.ValidationResult.Error("--data and --download are for digits; give --model its photos with --images PATH.");
             if (Images is null) return Spectre.Console.ValidationResult.Error("--model needs --images PATH (a photo, a folder or a glob).");
             if (Model is null) return Spectre.Console.ValidationResult.Error("--images needs --model NAME (e.g. vgg16; see `sharpcam layers --model`).");
+            if (InputSize is { } size && SharpCam.Models.ModelZoo.All.FirstOrDefault(m => m.Name == Model) is { } spec)
+            {
+                try { spec.InputShape(size: size); }
+                catch (ArgumentException e) { return Spectre.Console.ValidationResult.Error($"--input-size {size}: {e.Message}"); }
+            }
         }
         else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null)
             return Spectre.Console.ValidationResult.Error("--weights, --labels, --num-classes and --input-size go with --model NAME --images PATH.");

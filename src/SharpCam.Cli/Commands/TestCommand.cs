@@ -42,7 +42,9 @@ public sealed class TestCommand : Command<TestCommand.Settings>
             : ProgressBars.Run(progress => Evaluator.Evaluate(model.Module, data, progress: progress, cancellation: cancellation));
         if (settings.Json)
         {
-            System.Console.Out.WriteLine(JsonSerializer.Serialize(new { test_loss = result.Loss, test_acc = result.Accuracy, n = result.Count }));
+            // JSON has no NaN: a loss or accuracy that is not a number (no test images, overflowing logits) is written as null.
+            static double? Finite(double value) => double.IsFinite(value) ? value : null;
+            System.Console.Out.WriteLine(JsonSerializer.Serialize(new { test_loss = Finite(result.Loss), test_acc = Finite(result.Accuracy), n = result.Count }));
             return 0;
         }
         Show(result, test.ClassNames);

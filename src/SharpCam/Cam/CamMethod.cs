@@ -25,6 +25,7 @@ public abstract class CamMethod
             throw new ArgumentException("At least one target layer is needed (e.g. `conv.4`, `layer4`); `sharpcam layers` lists them.", nameof(targetLayers));
         Model = model;
         TargetLayers = targetLayers;
+        _layersChosen = layersRequired;
         Options = options ?? new CamOptions();
         if (Options.BatchSize < 1)
             throw new ArgumentException($"CamOptions.BatchSize must be at least 1; got {Options.BatchSize}.", nameof(options));
@@ -32,6 +33,9 @@ public abstract class CamMethod
             throw new ArgumentException($"CamOptions.TopChannels must be at least 1 (or null for every channel); got {Options.TopChannels}.", nameof(options));
         Recorder = new ActivationRecorder(model, targetLayers);
     }
+
+    /// <summary>The caller chose the target layers (so each must give a feature map), rather than the method itself.</summary>
+    private readonly bool _layersChosen;
 
     public Module<Tensor, Tensor> Model { get; }
     public IReadOnlyList<string> TargetLayers { get; }
@@ -92,13 +96,22 @@ public abstract class CamMethod
         var scoredLayer = ScoredLayerOf(targets);
         if (gradients == GradientScope.None)
         {
-            var recorded = Recorder.Run(input, gradients, scoredLayer, null);
+            var recorded = RequireFeatureMaps(Recorder.Run(input, gradients, scoredLayer, null), input);
             return (recorded, targets ?? PredictedClassTargets(recorded.Logits));
         }
         var chosen = targets;
         var withGradients = Recorder.Run(input, gradients, scoredLayer,
             (logits, scored) => TargetScores(scored, chosen ??= PredictedClassTargets(logits)).sum());
-        return (withGradients, chosen!);
+        return (RequireFeatureMaps(withGradients, input), chosen!);
+    }
+
+    /// <summary>A chosen layer that is not a feature map (e.g. LeNet's Linear `fc.4`) fails here, before any method works on it.</summary>
+    private RecordedPass RequireFeatureMaps(RecordedPass recorded, Tensor input)
+    {
+        if (_layersChosen)
+            foreach (var capture in recorded.Captures)
+                Layers.LayerLocator.RequireFeatureMap(Model, capture.Name, capture.Activations.shape, input.shape, input.device);
+        return recorded;
     }
 
     /// <summary>

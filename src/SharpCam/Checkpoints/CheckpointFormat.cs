@@ -29,7 +29,7 @@ public static class CheckpointFormat
         var head = new byte[16];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 && head[3] == head[2] + 1) return PyTorch;
-        if (SafetensorsFile.HasHeader(head.AsSpan(0, read), stream.Length)) return Safetensors;
+        if (SafetensorsFile.HasHeader(head.AsSpan(0, read))) return Safetensors;
         stream.Position = 0;
         if (TorchLegacyCheckpoint.HasMagic(stream, path)) return PyTorchLegacy;
         if (TorchSharpCheckpoint.Matches(stream)) return TorchSharp;

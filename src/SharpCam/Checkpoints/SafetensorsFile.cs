@@ -49,13 +49,15 @@ public static class SafetensorsFile
     }
 
     /// <summary>Reads every tensor; the header is checked in full (dtypes, shapes, offsets without gaps) before any data is read.</summary>
-    public static SafetensorsContent Load(string path)
+    /// <param name="select">Picks the tensors to read from the declared shapes (default: all).</param>
+    public static SafetensorsContent Load(string path, TensorSelector? select = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var (entries, metadata, dataStart) = ReadHeader(stream, path);
+        var wanted = CheckpointLoader.Selected(select, entries.ToDictionary(e => e.Name, e => e.Shape));
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var entry in entries)
+        foreach (var entry in entries.Where(e => wanted.Contains(e.Name)))
         {
             stream.Position = dataStart + entry.Begin;
             tensors[entry.Name] = RawTensorData.Read(stream, entry.DType, entry.Shape).MoveToOuterDisposeScope();
@@ -63,9 +65,13 @@ public static class SafetensorsFile
         return new SafetensorsContent(tensors, metadata);
     }
 
-    /// <summary>Whether the first bytes look like a safetensors header: a plausible length followed by '{'.</summary>
-    internal static bool HasHeader(ReadOnlySpan<byte> head, long fileLength) =>
-        head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) is var n && n >= 2 && n <= (ulong)(fileLength - 8);
+    /// <summary>
+    /// Whether the first bytes look like a safetensors header: an 8-byte length and then the JSON object's start
+    /// (<c>{"</c> or <c>{}</c>). The length is not compared with the file here, so a file cut short inside its header is
+    /// reported as that by <see cref="Load"/>, not as an unknown format.
+    /// </summary>
+    internal static bool HasHeader(ReadOnlySpan<byte> head) =>
+        head.Length >= 10 && head[8] == (byte)'{' && head[9] is (byte)'"' or (byte)'}' && BinaryPrimitives.ReadUInt64LittleEndian(head) >= 2;
 
     private static byte[] Header(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
@@ -107,8 +113,10 @@ public static class SafetensorsFile
         var lengthBytes = new byte[8];
         if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8) throw Damaged(path, "it is shorter than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength > MaxHeaderLength || (long)headerLength > stream.Length - 8)
-            throw Damaged(path, $"its header length ({headerLength} bytes) is larger than the file or than safetensors allows");
+        if (headerLength > MaxHeaderLength)
+            throw Damaged(path, $"its header length ({headerLength:N0} bytes) is more than safetensors allows ({MaxHeaderLength:N0})");
+        if ((long)headerLength > stream.Length - 8)
+            throw Damaged(path, $"its header says it is {headerLength:N0} bytes long, but only {stream.Length - 8:N0} bytes follow the length field");
         var header = new byte[headerLength];
         stream.ReadExactly(header);
         var entries = new List<Entry>();

@@ -32,7 +32,7 @@ internal static class TorchLegacyCheckpoint
         }
     }
 
-    public static LoadedCheckpoint Read(string path)
+    public static LoadedCheckpoint Read(string path, TensorSelector? select = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (!HasMagic(stream, path)) throw CheckpointReadException.Damaged(path, "it does not start with torch's magic number");
@@ -44,7 +44,7 @@ internal static class TorchLegacyCheckpoint
         var storages = new Dictionary<string, StorageRef>();
         var contents = TorchPickleContents.Interpret(PickleMachine.Load(stream, path, storages), path, CheckpointFormat.PyTorchLegacy);
         var offsets = StorageOffsets(stream, PickleMachine.Load(stream, path), storages, path);
-        var tensors = StorageViews.Materialize(contents.StateDict, storage =>
+        var tensors = StorageViews.Materialize(contents.StateDict, select, storage =>
         {
             stream.Position = offsets[storage.Key];
             return RawTensorData.Read(stream, storage.DType, new[] { storage.Numel });
@@ -65,8 +65,9 @@ internal static class TorchLegacyCheckpoint
                 || BinaryPrimitives.ReadInt64LittleEndian(count) != storages[key].Numel)
                 throw CheckpointReadException.Damaged(path, $"storage {key} does not have the {storages[key].Numel} elements its pickle says");
             offsets[key] = stream.Position;
-            stream.Position += storages[key].Numel * storages[key].DType.ElementSize();
-            if (stream.Position > stream.Length) throw CheckpointReadException.Damaged(path, $"it ends inside storage {key}");
+            if (StorageViews.ByteLength(storages[key], path) > stream.Length - stream.Position)
+                throw CheckpointReadException.Damaged(path, $"it ends inside storage {key}");
+            stream.Position += StorageViews.ByteLength(storages[key], path);
         }
         return offsets;
     }

@@ -20,20 +20,29 @@ internal static class TorchSharpCheckpoint
     /// <summary>Whether the stream holds exactly one TorchSharp state dict.</summary>
     public static bool Matches(Stream stream) => Index(stream) is not null;
 
-    public static LoadedCheckpoint Read(string path)
+    public static LoadedCheckpoint Read(string path, TensorSelector? select = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var entries = Index(stream) ?? throw CheckpointReadException.Damaged(path, "its TorchSharp entries do not add up to the file's length",
                                                                               "save the model again");
+        var wanted = CheckpointLoader.Selected(select, Declared(entries, path));
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var entry in entries)
+        foreach (var entry in entries.Where(e => wanted.Contains(e.Key)))
         {
             stream.Position = entry.DataOffset;
             tensors[entry.Key] = RawTensorData.Read(stream, entry.DType, entry.Shape).MoveToOuterDisposeScope();
         }
         var metadata = (CheckpointStore.ReadMetadata(path) ?? new CheckpointMetadata()) with { Format = CheckpointFormat.TorchSharp };
         return new LoadedCheckpoint(tensors, metadata, CheckpointFormat.TorchSharp);
+    }
+
+    private static Dictionary<string, long[]> Declared(List<Entry> entries, string path)
+    {
+        var declared = new Dictionary<string, long[]>();
+        foreach (var entry in entries)
+            if (!declared.TryAdd(entry.Key, entry.Shape)) throw CheckpointReadException.Damaged(path, $"it holds '{entry.Key}' twice", "save the model again");
+        return declared;
     }
 
     /// <summary>The entries and where their data starts, or null when the bytes are not (all) a TorchSharp state dict.</summary>

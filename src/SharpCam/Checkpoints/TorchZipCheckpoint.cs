@@ -12,7 +12,7 @@ namespace SharpCam.Checkpoints;
 /// </summary>
 internal static class TorchZipCheckpoint
 {
-    public static LoadedCheckpoint Read(string path)
+    public static LoadedCheckpoint Read(string path, TensorSelector? select = null)
     {
         try
         {
@@ -21,7 +21,7 @@ internal static class TorchZipCheckpoint
             var prefix = pickle.FullName[..^"data.pkl".Length];
             var bigEndian = IsBigEndian(zip, prefix, path);
             var contents = TorchPickleContents.Interpret(Unpickle(pickle, path), path, CheckpointFormat.PyTorch);
-            var tensors = StorageViews.Materialize(contents.StateDict, storage => ReadStorage(zip, prefix, storage, bigEndian, path), path);
+            var tensors = StorageViews.Materialize(contents.StateDict, select, storage => ReadStorage(zip, prefix, storage, bigEndian, path), path);
             return new LoadedCheckpoint(tensors, contents.Metadata, contents.Metadata.Format!);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
@@ -54,12 +54,21 @@ internal static class TorchZipCheckpoint
         };
     }
 
+    /// <summary>The pickle is read into memory whole, so its declared size is checked first and enforced while inflating.</summary>
     private static object? Unpickle(ZipArchiveEntry pickle, string path)
     {
+        if (pickle.Length > CheckpointLimits.MaxPickleBytes)
+            throw new CheckpointReadException(
+                $"Refusing to load {path}: its pickle {pickle.FullName} is {pickle.Length:N0} bytes; a state dict's pickle holds only " +
+                $"names and shapes, and SharpCam reads at most {CheckpointLimits.MaxPickleBytes:N0}. Re-save only the weights: " +
+                "torch.save(model.state_dict(), path).");
         using var buffer = CheckedZipEntry.Read(pickle, path, data =>
         {
-            var copy = new MemoryStream();
-            data.CopyTo(copy);
+            var copy = new MemoryStream((int)pickle.Length);
+            var chunk = new byte[1 << 16];
+            for (int n; (n = data.Read(chunk)) > 0 && copy.Length <= pickle.Length;) copy.Write(chunk, 0, n);
+            if (copy.Length != pickle.Length)
+                throw CheckpointReadException.Damaged(path, $"{pickle.FullName} inflates to {copy.Length:N0} bytes, not the {pickle.Length:N0} it declares");
             return copy;
         });
         buffer.Position = 0;
@@ -71,9 +80,10 @@ internal static class TorchZipCheckpoint
         var name = $"{prefix}data/{storage.Key}";
         var entry = zip.GetEntry(name)
                     ?? throw CheckpointReadException.Damaged(path, $"storage {name} is missing from the archive");
-        long expected = storage.Numel * storage.DType.ElementSize();
+        long expected = StorageViews.ByteLength(storage, path);
         if (entry.Length != expected)
             throw CheckpointReadException.Damaged(path, $"storage {name} holds {entry.Length} bytes where its tensors need {expected}");
+        CheckpointLimits.CheckInflation(entry, path);
         return CheckedZipEntry.Read(entry, path, data => RawTensorData.Read(data, storage.DType, new[] { storage.Numel }, bigEndian));
     }
 }

@@ -29,6 +29,13 @@ public static class IdxFile
 
     private const string Fix = "re-download or restore the file";
 
+    /// <summary>
+    /// Largest body SharpCam reads from one IDX file (128 MiB; MNIST's training images are 47 MB). The whole set is held
+    /// in memory (as float32, 4× this), and a 1.5 MB gzip file can announce gigabytes, so the header's sizes are
+    /// checked against this before anything is allocated.
+    /// </summary>
+    public const long MaxBodyBytes = 128L << 20;
+
     public static IdxImages ReadImages(string path)
     {
         using var stream = Open(path);
@@ -110,8 +117,12 @@ public static class IdxFile
     /// <summary>Reads exactly the body the header announces, in one bulk read, and checks nothing follows it.</summary>
     private static byte[] ReadBody(Stream stream, string path, long length, string what)
     {
-        if (length > Array.MaxLength)
-            throw new InvalidDataException($"{path}: header says {what} ({N(length)} bytes), more than one array can hold; the file is damaged: {Fix}.");
+        if (length > MaxBodyBytes)
+            throw new InvalidDataException($"{path}: header says {what} ({N(length)} bytes), more than the {N(MaxBodyBytes)} bytes " +
+                                           "SharpCam reads from one IDX file; use a smaller set, or split it into files of at most that size.");
+        if (stream is FileStream file && length > file.Length - file.Position)
+            throw new InvalidDataException(
+                $"{path} is truncated: header says {what} ({N(length)} bytes) but only {N(file.Length - file.Position)} follow; {Fix}.");
         var body = new byte[length];
         int got = Fill(stream, body, path);
         if (got < length)

@@ -39,7 +39,7 @@ public sealed class ValidationSplit
         int validation = validationSize ?? DefaultValidationSize(count);
         if (validation < 0 || validation > count)
             throw new ArgumentOutOfRangeException(nameof(validationSize), validation,
-                $"The validation size must be between 0 and the number of training items ({count}).");
+                $"The validation size (--val-size) is {validation}; it must be between 0 and the number of training items ({count}).");
         using var generator = new Generator(seed);
         using var permutation = randperm(count, generator: generator);
         var indices = permutation.data<long>().ToArray();

@@ -28,10 +28,18 @@ public sealed class StagedFolder : IDisposable
             throw new IOException($"--out {target}: the folder exists and is not a SharpCam run (no SharpCam manifest.json); " +
                                   "choose an empty or new folder so nothing of yours is overwritten.");
         var parent = Path.GetDirectoryName(Target)!;
-        Directory.CreateDirectory(parent);
-        RemoveStaleStaging(parent);
         WorkPath = Path.Combine(parent, $".{Path.GetFileName(Target)}{StagingMarker}{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(WorkPath);
+        try
+        {
+            Directory.CreateDirectory(parent);
+            RemoveStaleStaging(parent);
+            Directory.CreateDirectory(WorkPath);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // .NET names the hidden staging folder, or nothing: say which output folder cannot be written.
+            throw new IOException($"--out {target}: cannot write there ({e.Message}). Choose a folder you can create and write to.", e);
+        }
     }
 
     /// <summary>The folder the final result will be in.</summary>

@@ -66,6 +66,18 @@ public static class LayerLocator
         return result;
     }
 
+    /// <summary>
+    /// Fails unless a target layer's output <paramref name="outputShape"/> is a feature map [N, C, h, w], the only
+    /// thing a CAM can weigh by channel; the error names the layer and lists the layers that do give one for an input
+    /// of <paramref name="inputShape"/>.
+    /// </summary>
+    public static void RequireFeatureMap(Module model, string name, long[] outputShape, long[] inputShape, Device? device = null)
+    {
+        if (outputShape.Length == 4) return;
+        var suitable = List(model, [1, .. inputShape[1..]], device).Where(l => l.OutputShape is { Length: 4 }).Select(l => l.Name).ToList();
+        throw new UnsuitableLayerException(name, Find(model, name).GetType().Name, outputShape, suitable);
+    }
+
     /// <summary>The modules that ran, in the order their forward hooks fired (innermost first), with output shapes.</summary>
     private static List<(string Name, string Type, long[] Shape)> Trace(Module model, long[] inputShape, Device? device)
     {
@@ -104,4 +116,13 @@ public sealed class UnknownLayerException(string name, IReadOnlyList<string> ava
 {
     public string LayerName { get; } = name;
     public IReadOnlyList<string> Available { get; } = available;
+}
+
+/// <summary>A target layer whose output is not a feature map [N, C, h, w] (a Linear layer, a flatten); the message lists suitable ones.</summary>
+public sealed class UnsuitableLayerException(string name, string type, long[] outputShape, IReadOnlyList<string> suitable)
+    : ArgumentException($"Layer '{name}' ({type}) outputs [{string.Join(", ", outputShape)}], not a feature map [N, C, h, w], so no " +
+                        $"CAM can be made there. Layers with feature maps: {string.Join(", ", suitable)} (`sharpcam layers` shows their shapes).")
+{
+    public string LayerName { get; } = name;
+    public IReadOnlyList<string> Suitable { get; } = suitable;
 }

@@ -1,3 +1,4 @@
+using SharpCam.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -13,6 +14,7 @@ namespace SharpCam.Models;
 public sealed class LeNet : Module<Tensor, Tensor>
 {
     public const string DefaultTargetLayer = "conv.4";
+    public const string HeadWeightKey = "fc.4.weight";
     public static readonly long[] InputShape = { 1, 1, 28, 28 };
 
     private readonly Sequential conv;
@@ -20,6 +22,7 @@ public sealed class LeNet : Module<Tensor, Tensor>
 
     public LeNet(int numClasses = 10) : base(nameof(LeNet))
     {
+        ModelSpec.CheckNumClasses(numClasses, "The LeNet's class count");
         conv = Sequential(
             Conv2d(1, 6, 5), ReLU(), MaxPool2d(2),
             Conv2d(6, 16, 5), ReLU(), MaxPool2d(2));
@@ -30,5 +33,47 @@ public sealed class LeNet : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => fc.call(conv.call(input).flatten(1));
+    /// <summary>
+    /// A LeNet with the weights of a checkpoint in any supported format. The class count is the row count of the file's
+    /// classifier (<c>fc.4.weight</c>, as declared: a .pth says nothing else about itself); keys and shapes are checked
+    /// against that LeNet before any tensor data is read. The tensors are copied into the model and released: the
+    /// returned checkpoint carries the file's metadata and format, and no tensors.
+    /// </summary>
+    public static (LeNet Model, LoadedCheckpoint Checkpoint) FromCheckpoint(string path)
+    {
+        LeNet? model = null;
+        try
+        {
+            var checkpoint = CheckpointLoader.Load(path, declared =>
+            {
+                var head = declared.FirstOrDefault(kv => kv.Key.EndsWith(HeadWeightKey, StringComparison.Ordinal));
+                model = head.Value is [var classes, _]
+                    ? new LeNet(ModelSpec.CheckNumClasses(classes, $"{path} ({head.Key} [{string.Join(", ", head.Value)}])"))
+                    : new LeNet();
+                return CheckpointLoader.ForModel(model, path)(declared);
+            });
+            var tensors = StateDict.FitPrefix(model!, checkpoint.Tensors);
+            using (NewDisposeScope())
+            {
+                StateDict.Load(model!, tensors, path);
+                foreach (var tensor in tensors.Values) tensor.Dispose();
+            }
+            return (model!, checkpoint with { Tensors = new Dictionary<string, Tensor>() });
+        }
+        catch
+        {
+            model?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The digits must be [N, 1, 28, 28]: any other size fails here, naming it, not deep in a matrix product.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        if (input.dim() != 4 || input.shape[1] != InputShape[1] || input.shape[2] != InputShape[2] || input.shape[3] != InputShape[3])
+            throw new ArgumentException(
+                $"LeNet takes grey 28×28 digits, a batch of shape [N, 1, 28, 28]; it was given [{string.Join(", ", input.shape)}]. " +
+                "Use MNIST-format data of 28×28 images (MNIST, Fashion-MNIST), or resize them to 28×28.");
+        return fc.call(conv.call(input).flatten(1));
+    }
 }

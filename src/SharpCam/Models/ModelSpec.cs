@@ -52,15 +52,34 @@ public sealed record ModelSpec
     /// <summary>Builds the architecture with the given class count (random weights).</summary>
     public required Func<int, Module<Tensor, Tensor>> Factory { get; init; }
 
+    /// <summary>
+    /// Most classes a model may have: ImageNet-21k has 21,843. A class count comes from a file (a classifier's shape, a
+    /// sidecar), and the head it sizes is allocated before any weight is read, so it is checked first.
+    /// </summary>
+    public const int MaxNumClasses = 100_000;
+
+    /// <summary>Fails unless 1 ≤ <paramref name="classes"/> ≤ <see cref="MaxNumClasses"/>; <paramref name="source"/> says where the count came from.</summary>
+    public static int CheckNumClasses(long classes, string source)
+    {
+        if (classes < 1 || classes > MaxNumClasses)
+            throw new ArgumentException($"{source} gives {classes:N0} classes; SharpCam builds models with 1 to {MaxNumClasses:N0} classes.");
+        return (int)classes;
+    }
+
     /// <summary>A new model with random weights, in eval mode, with <paramref name="numClasses"/> outputs (default: the published count).</summary>
     public Module<Tensor, Tensor> Create(int? numClasses = null)
     {
-        var classes = numClasses ?? DefaultNumClasses;
-        if (classes < 1) throw new ArgumentException($"The number of classes must be at least 1 (got {classes}).");
+        var classes = CheckNumClasses(numClasses ?? DefaultNumClasses, $"The model {Name}");
         var model = Factory(classes);
         model.eval();
         return model;
     }
+
+    /// <summary>
+    /// Largest input side SharpCam runs a model at: at 1024 a VGG's first activation is already 256 MiB per image,
+    /// and a size of 100,000 would ask libtorch for tens of gigabytes before the first layer.
+    /// </summary>
+    public const int MaxInputSize = 1024;
 
     /// <summary>[batch, channels, size, size] with the trained input size unless <paramref name="size"/> is given.</summary>
     public long[] InputShape(int batch = 1, int? size = null)
@@ -68,6 +87,9 @@ public sealed record ModelSpec
         var side = size ?? InputSize;
         if (side < MinInputSize)
             throw new ArgumentException($"Input size {side} is too small: {Name} needs at least {MinInputSize}×{MinInputSize} pixels.");
+        if (side > MaxInputSize)
+            throw new ArgumentException($"Input size {side} is too large: SharpCam runs models on at most {MaxInputSize}×{MaxInputSize} pixels " +
+                                        $"({Name} was trained at {InputSize}).");
         return [batch, InputChannels, side, side];
     }
 

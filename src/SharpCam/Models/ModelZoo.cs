@@ -43,12 +43,18 @@ public static class ModelZoo
     /// or, in wrapped checkpoints, the shortest key ending in "." + that key ("model.fc.weight", not
     /// "model.AuxLogits.fc.weight"). Null when there is none.
     /// </summary>
-    public static int? NumClassesOf(ModelSpec spec, IReadOnlyDictionary<string, Tensor> stateDict)
+    public static int? NumClassesOf(ModelSpec spec, IReadOnlyDictionary<string, Tensor> stateDict) =>
+        NumClassesOf(spec, stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+
+    /// <summary>As above, from the shapes a checkpoint declares (before its data is read); the count is checked against <see cref="ModelSpec.MaxNumClasses"/>.</summary>
+    public static int? NumClassesOf(ModelSpec spec, IReadOnlyDictionary<string, long[]> stateDict)
     {
         var key = stateDict.ContainsKey(spec.ClassifierWeightKey)
             ? spec.ClassifierWeightKey
             : stateDict.Keys.Where(k => k.EndsWith("." + spec.ClassifierWeightKey, StringComparison.Ordinal)).MinBy(k => k.Length);
-        return key is not null && stateDict[key].dim() == 2 ? (int)stateDict[key].shape[0] : null;
+        return key is not null && stateDict[key] is [var classes, _]
+            ? ModelSpec.CheckNumClasses(classes, $"The classifier {key} [{string.Join(", ", stateDict[key])}]")
+            : null;
     }
 
     private static List<ModelSpec> Build()

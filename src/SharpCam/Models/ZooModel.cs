@@ -34,17 +34,36 @@ public sealed class ZooModel : IDisposable
         return FromFile(spec, weights, numClasses);
     }
 
-    /// <summary>Builds <paramref name="spec"/> for the weights file in <paramref name="weights"/> and loads it; keys and shapes must match.</summary>
+    /// <summary>
+    /// Builds <paramref name="spec"/> for the weights file in <paramref name="weights"/> and loads it; keys and shapes
+    /// must match, and are checked on the shapes the file declares before any tensor data is read.
+    /// </summary>
     public static ZooModel FromFile(ModelSpec spec, ResolvedWeights weights, int? numClasses = null)
     {
-        var checkpoint = CheckpointLoader.Load(weights.Path);
+        Module<Tensor, Tensor>? model = null;
+        int classes = 0;
         try
         {
-            return FromStateDict(spec, checkpoint.Tensors, weights, numClasses);
+            var checkpoint = CheckpointLoader.Load(weights.Path, declared =>
+            {
+                classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, declared), weights, numClasses);
+                model = spec.Create(classes);
+                return CheckpointLoader.ForModel(model, weights.Path, key => IsAuxiliary(spec, key))(declared);
+            });
+            try
+            {
+                Fill(spec, model!, checkpoint.Tensors, weights);
+            }
+            finally
+            {
+                foreach (var tensor in checkpoint.Tensors.Values) tensor.Dispose();
+            }
+            return new ZooModel(spec, model!, classes, weights);
         }
-        finally
+        catch
         {
-            foreach (var tensor in checkpoint.Tensors.Values) tensor.Dispose();
+            model?.Dispose();
+            throw;
         }
     }
 
@@ -56,20 +75,11 @@ public sealed class ZooModel : IDisposable
     public static ZooModel FromStateDict(ModelSpec spec, IReadOnlyDictionary<string, Tensor> tensors, ResolvedWeights weights,
                                          int? numClasses = null)
     {
-        var inFile = ModelZoo.NumClassesOf(spec, tensors);
-        if (numClasses is { } wanted && inFile is { } found && wanted != found)
-            throw new ArgumentException(
-                $"--num-classes {wanted} does not match {weights.Path}: its classifier ({spec.ClassifierWeightKey}) has {found} " +
-                "classes. Leave --num-classes out to use the file's.");
-        var classes = numClasses ?? inFile ?? spec.DefaultNumClasses;
+        var classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, tensors), weights, numClasses);
         var model = spec.Create(classes);
         try
         {
-            using (NewDisposeScope())
-            {
-                var fitted = StateDict.FitPrefix(model, tensors, key => IsAuxiliary(spec, key));
-                StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, fitted), weights.Path);
-            }
+            Fill(spec, model, tensors, weights);
         }
         catch
         {
@@ -77,6 +87,24 @@ public sealed class ZooModel : IDisposable
             throw;
         }
         return new ZooModel(spec, model, classes, weights);
+    }
+
+    private static int ClassCount(ModelSpec spec, int? inFile, ResolvedWeights weights, int? numClasses)
+    {
+        if (numClasses is { } wanted && inFile is { } found && wanted != found)
+            throw new ArgumentException(
+                $"--num-classes {wanted} does not match {weights.Path}: its classifier ({spec.ClassifierWeightKey}) has {found} " +
+                "classes. Leave --num-classes out to use the file's.");
+        return numClasses ?? inFile ?? spec.DefaultNumClasses;
+    }
+
+    private static void Fill(ModelSpec spec, Module model, IReadOnlyDictionary<string, Tensor> tensors, ResolvedWeights weights)
+    {
+        using (NewDisposeScope())
+        {
+            var fitted = StateDict.FitPrefix(model, tensors, key => IsAuxiliary(spec, key));
+            StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, fitted), weights.Path);
+        }
     }
 
     /// <summary>

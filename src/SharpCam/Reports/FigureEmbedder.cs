@@ -44,7 +44,9 @@ internal sealed class FigureEmbedder(string runDir)
     private EmbeddedFigure Load(FigureRequest request)
     {
         var (relativePath, maxWidth, maxHeight) = request;
-        var path = System.IO.Path.Combine(runDir, relativePath);
+        string path;
+        try { path = SharpCam.IO.ContainedPath.Resolve(runDir, relativePath); }
+        catch (SharpCam.IO.PathOutsideFolderException e) { return Failed(relativePath, $"refused: the run folder's files must stay inside it, but {e.Reason}"); }
         if (!File.Exists(path)) return Failed(relativePath, "figure file not found");
         var bytes = File.ReadAllBytes(path);
         RgbImage image;

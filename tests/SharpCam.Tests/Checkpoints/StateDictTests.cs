@@ -44,7 +44,7 @@ public class StateDictTests
         tensors["head.weight"] = zeros(3);
         var error = Assert.Throws<StateDictMismatchException>(() => StateDict.Load(model, tensors, "extra.pth"));
         Assert.Equal(new[] { "head.weight" }, error.Unexpected);
-        Assert.Contains("Unexpected keys (1): head.weight", error.Message);
+        Assert.Contains("1 unexpected key (head.weight)", error.Message);
         CheckpointFixtures.AssertUnchanged(before, model);
     }
 }

@@ -26,7 +26,8 @@ public sealed class TinyMnist : IDisposable
 
     public string NewOutputPath(string name) => Path.Combine(Folder, "out", name);
 
-    private static void Write(string path, int magic, int[] dims, ReadOnlySpan<byte> data)
+    /// <summary>An IDX file: big-endian magic and dimensions, then the bytes.</summary>
+    public static void Write(string path, int magic, int[] dims, ReadOnlySpan<byte> data)
     {
         using var stream = File.Create(path);
         foreach (var value in new[] { magic }.Concat(dims))

@@ -138,4 +138,30 @@ public class IdxFileTests
         File.WriteAllBytes(path, content);
         return (path, Assert.Throws<InvalidDataException>(() => read(path)).Message);
     }
+
+    /// <summary>
+    /// A 1.5 MB gzip file announcing 2,000,000 images (1.5 GB of pixels, 6 GB as float32): refused from its header,
+    /// in process and through the CLI in a child process that stays under 1 GiB (main read it all).
+    /// </summary>
+    [Fact]
+    public void AGzipFileAnnouncingMillionsOfImagesIsRefusedBeforeAnythingIsAllocated()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Folder("bomb");
+        var images = Path.Combine(folder, MnistFiles.ImagesName(MnistSplit.Test) + ".gz");
+        HostileFiles.IdxImagesGzip(images, 2_000_000);
+        using (var labels = File.Create(Path.Combine(folder, MnistFiles.LabelsName(MnistSplit.Test))))
+        {
+            labels.Write([0, 0, 8, 1, 0, 0x1e, 0x84, 0x80]);   // 2,000,000 labels
+            labels.Write(new byte[2_000_000]);
+        }
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.ReadImages(images));
+        Assert.Equal($"{images}: header says 2,000,000 images of 28×28 (1,568,000,000 bytes), more than the 134,217,728 bytes " +
+                     "SharpCam reads from one IDX file; use a smaller set, or split it into files of at most that size.", error.Message);
+
+        var result = CliProcess.Run(["test", "--checkpoint", RepoPaths.Fixture("checkpoints/lenet.pth"), "--data", folder, "--json"]);
+        Assert.True(result.PeakBytes < 1L << 30, result.ToString());
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{images}: header says 2,000,000 images", result.Message);
+    }
 }

@@ -80,4 +80,18 @@ public class StagedFolderTests : IDisposable
         Assert.Contains("not a SharpCam run", error.Message);
         Assert.True(File.Exists(Path.Combine(target, "holiday.jpg")));
     }
+
+    /// <summary>A parent that cannot be a folder (a file stands there), and sysfs, where even root gets "access denied".</summary>
+    [Fact]
+    public void AnOutputFolderThatCannotBeWrittenIsNamedAsTheOutput()
+    {
+        var blocker = Path.Combine(_root, "not-a-folder.txt");
+        File.WriteAllText(blocker, "a file where a folder should be");
+        foreach (var target in new[] { Path.Combine(blocker, "run"), "/sys/sharpcam-unwritable-run" })
+        {
+            if (target.StartsWith("/sys/", StringComparison.Ordinal) && !Directory.Exists("/sys/kernel")) continue;
+            var error = Assert.Throws<IOException>(() => new StagedFolder(target));
+            Assert.StartsWith($"--out {target}: cannot write there (", error.Message);
+        }
+    }
 }

@@ -43,4 +43,16 @@ public class LayerLocatorTests
         using var lenet = new LeNet();
         Assert.Equal(LeNet.DefaultTargetLayer, LayerLocator.DefaultLayer(lenet, [1, 1, 28, 28]));
     }
+
+    [Fact]
+    public void ATargetLayerWithoutAFeatureMapIsRefusedListingTheLayersThatHaveOne()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new LeNet();
+        var cam = new SharpCam.Cam.GradCam(model, ["fc.4"]);
+        var error = Assert.Throws<UnsuitableLayerException>(() => cam.Explain(zeros(3, 1, 28, 28)));
+        Assert.Equal("fc.4", error.LayerName);
+        Assert.Equal(["conv", "conv.0", "conv.1", "conv.2", "conv.3", "conv.4", "conv.5"], error.Suitable);
+        Assert.StartsWith("Layer 'fc.4' (Linear) outputs [3, 10], not a feature map [N, C, h, w]", error.Message);
+    }
 }

@@ -211,7 +211,8 @@ internal sealed class PickleMachine
     private static object ReadLongValue(byte[] bytes)
     {
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        // Boxed as long where it fits: a bare ternary would widen the long back to BigInteger.
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private object ReadLong(long length) => length < 0 ? throw Corrupt("a LONG4 has a negative length") : ReadLongValue(ReadBytes(length));

@@ -19,7 +19,7 @@ internal sealed record TorchPickleContents(IReadOnlyDictionary<string, TensorRef
             return new TorchPickleContents(Tensors(top, path), new CheckpointMetadata { Format = plainFormat });
         var metadata = new CheckpointMetadata
         {
-            Epoch = top.GetValueOrDefault("epoch") is long epoch ? checked((int)epoch) : null,
+            Epoch = top.GetValueOrDefault("epoch") is long epoch and >= 0 and <= int.MaxValue ? (int)epoch : null,
             Step = top.GetValueOrDefault("global_step") as long?,
             HyperParameters = top.GetValueOrDefault("hyper_parameters") is Dictionary<object, object?> hyper ? PlainDict(hyper) : new(),
             Format = top.ContainsKey("pytorch-lightning_version") ? CheckpointFormat.Lightning : plainFormat,
@@ -43,22 +43,54 @@ internal sealed record TorchPickleContents(IReadOnlyDictionary<string, TensorRef
     /// <summary>Deeper containers (or a pickled list that contains itself) are cut off rather than recursed into.</summary>
     private const int MaxDepth = 32;
 
-    /// <summary>Hyper-parameters as JSON-friendly values: containers become lists and string-keyed dicts.</summary>
-    private static Dictionary<string, object?> PlainDict(Dictionary<object, object?> dict, int depth = 0)
-    {
-        var plain = new Dictionary<string, object?>();
-        foreach (var (key, value) in dict) plain[Convert.ToString(key, CultureInfo.InvariantCulture)!] = Plain(value, depth + 1);
-        return plain;
-    }
+    /// <summary>
+    /// Hyper-parameters as JSON-friendly values: containers become lists and string-keyed dicts. A pickle can share one
+    /// container many times (memo references), so a 1 KB file can describe a tree of 2^32 values: at most
+    /// <see cref="CheckpointLimits.MaxHyperParameterValues"/> values are copied, the rest are cut off.
+    /// </summary>
+    private static Dictionary<string, object?> PlainDict(Dictionary<object, object?> dict) => new Plainer().Dict(dict, 0);
 
-    private static object? Plain(object? value, int depth) => depth > MaxDepth ? "(nested too deeply)" : value switch
+    private sealed class Plainer
     {
-        Dictionary<object, object?> dict => PlainDict(dict, depth),
-        object?[] tuple => tuple.Select(item => Plain(item, depth + 1)).ToList(),
-        List<object?> list => list.Select(item => Plain(item, depth + 1)).ToList(),
-        HashSet<object?> set => set.Select(item => Plain(item, depth + 1)).ToList(),
-        BigInteger big => big.ToString(CultureInfo.InvariantCulture),
-        TensorRef or StorageRef or AllowedGlobal => value.ToString(),
-        _ => value,
-    };
+        private const string Cut = "(cut off: too many values)";
+        private int left = CheckpointLimits.MaxHyperParameterValues;
+
+        public Dictionary<string, object?> Dict(Dictionary<object, object?> dict, int depth)
+        {
+            var plain = new Dictionary<string, object?>();
+            foreach (var (key, value) in dict)
+            {
+                if (left <= 0) { plain["…"] = Cut; break; }
+                plain[Convert.ToString(key, CultureInfo.InvariantCulture)!] = Value(value, depth + 1);
+            }
+            return plain;
+        }
+
+        private List<object?> Items(IEnumerable<object?> items, int depth)
+        {
+            var plain = new List<object?>();
+            foreach (var item in items)
+            {
+                if (left <= 0) { plain.Add(Cut); break; }
+                plain.Add(Value(item, depth + 1));
+            }
+            return plain;
+        }
+
+        private object? Value(object? value, int depth)
+        {
+            left--;
+            return depth > MaxDepth ? "(nested too deeply)" : value switch
+            {
+                Dictionary<object, object?> dict => Dict(dict, depth),
+                object?[] tuple => Items(tuple, depth),
+                List<object?> list => Items(list, depth),
+                HashSet<object?> set => Items(set, depth),
+                // Decimal conversion is quadratic in the length: a megabyte-long LONG4 is summarised, not printed.
+                BigInteger big => big.GetByteCount() <= 64 ? big.ToString(CultureInfo.InvariantCulture) : $"(integer of {big.GetByteCount()} bytes)",
+                TensorRef or StorageRef or AllowedGlobal => value.ToString(),
+                _ => value,
+            };
+        }
+    }
 }

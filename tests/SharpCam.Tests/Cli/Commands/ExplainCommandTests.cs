@@ -201,4 +201,35 @@ public class ExplainMethodsCliTests(TrainedTinyModel trained)
         Assert.Equal(["gradcam", "guided-backprop"], sanity.Methods.Select(m => m.Method));
         Assert.Contains("Sanity check, gradcam", output);
     }
+
+    /// <summary>The message as printed: one "error:" line (or two), no stack trace.</summary>
+    private static void AssertShortError(string output, string expected)
+    {
+        var error = output[output.IndexOf("error: ", StringComparison.Ordinal)..].TrimEnd();
+        Assert.Contains(expected, error);
+        Assert.InRange(error.Split('\n').Length, 1, 2);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("Exception raised from", error);
+    }
+
+    [Fact]
+    public void ALinearTargetLayerIsRefusedNamingTheLayersThatWork()
+    {
+        var outDir = trained.Data.NewOutputPath("linear-layer");
+        var (code, output) = CliRunner.Run("explain", "--checkpoint", trained.Checkpoint, "--data", trained.Data.Folder,
+            "--indices", "0-1", "--layer", "fc.4", "--out", outDir);
+        Assert.Equal(1, code);
+        AssertShortError(output, "Layer 'fc.4' (Linear) outputs [2, 10], not a feature map [N, C, h, w], so no CAM can be made there. " +
+                                 "Layers with feature maps: conv, conv.0, conv.1, conv.2, conv.3, conv.4, conv.5");
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void AnInputSizeBeyondTheLimitIsAUsageErrorNamingTheOption()
+    {
+        var (code, output) = CliRunner.Run("explain", "--model", "resnet18", "--images", "photos", "--input-size", "100000",
+            "--out", trained.Data.NewOutputPath("huge-input"));
+        Assert.Equal(2, code);
+        Assert.Contains("--input-size 100000: Input size 100000 is too large: SharpCam runs models on at most 1024×1024 pixels", output);
+    }
 }

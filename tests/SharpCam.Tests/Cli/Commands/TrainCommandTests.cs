@@ -31,4 +31,16 @@ public class TrainCommandTests(TrainedTinyModel trained)
         Assert.Equal(1, code);
         Assert.Contains("/nonexistent/mnist", output);
     }
+
+    /// <summary>An out-of-range value reported by the library reads as an option error, without .NET's "(Parameter …)" wording.</summary>
+    [Fact]
+    public void AnOutOfRangeValidationSizeNamesTheOptionInPlainWords()
+    {
+        var (code, output) = CliRunner.Run("train", "--data", trained.Data.Folder, "--val-size", "20000", "--epochs", "1",
+            "--runs", trained.Data.NewOutputPath("val-size-runs"));
+        Assert.Equal(1, code);
+        Assert.Contains($"error: The validation size (--val-size) is 20000; it must be between 0 and the number of training items ({TinyMnist.TrainCount}).", output);
+        Assert.DoesNotContain("(Parameter", output);
+        Assert.DoesNotContain("Actual value was", output);
+    }
 }
