@@ -10,6 +10,7 @@ public static class ErrorReporter
     {
         // Errors go to stderr, so `test --json` and other machine-read stdout stays clean.
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        if (System.Console.IsErrorRedirected) stderr.Profile.Width = 1000;   // a log or a pipe gets each message on one line, not wrapped at 80
         var error = exception is CommandAppException or CommandRuntimeException ? exception : Innermost(exception);
         if (error is OperationCanceledException)
         {
@@ -18,7 +19,7 @@ public static class ErrorReporter
         }
         stderr.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
         if (Environment.GetEnvironmentVariable("SHARPCAM_DEBUG") == "1") stderr.WriteException(exception);
-        return exception is CommandAppException or CommandParseException ? 2 : 1;
+        return error is UsageException or CommandAppException ? 2 : 1;   // 2: the command line is wrong (Spectre's parse and validation errors, ours)
     }
 
     private static Exception Innermost(Exception e) =>
