@@ -1,1 +1,1 @@
-return SharpCam.Cli.CliApp.Create().Run(args);
+return SharpCam.Cli.CliApp.Run(args);

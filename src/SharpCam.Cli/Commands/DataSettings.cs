@@ -15,10 +15,14 @@ public class DataSettings : DeviceSettings
     [Description("Download the official MNIST files into the cache folder first (needs a network) and use them.")]
     public bool Download { get; init; }
 
+    public override Spectre.Console.ValidationResult Validate() =>
+        base.Validate() is { Successful: false } error ? error
+        : Download && Data is not null ? Spectre.Console.ValidationResult.Error("Use either --data DIR or --download, not both.")
+        : Spectre.Console.ValidationResult.Success();
+
     /// <summary>The data folder to read: --data, the downloaded cache, or the bundled sample.</summary>
     public string ResolveDataFolder(IProgress<ProgressUpdate>? progress = null)
     {
-        if (Download && Data is not null) throw new ArgumentException("Use either --data DIR or --download, not both.");
         if (Download) return new MnistDownloader().DownloadAsync(progress).GetAwaiter().GetResult();
         return Data ?? BundledData.MnistSample;
     }

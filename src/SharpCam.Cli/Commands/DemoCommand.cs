@@ -27,6 +27,10 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
 
         [CommandOption("--epochs <N>")] [Description("Training epochs (default 6, as the notebook).")] [DefaultValue(6)]
         public int Epochs { get; init; } = 6;
+
+        /// <summary>The training rules of `train`, applied to --epochs here, before the output folder is staged.</summary>
+        public override ValidationResult Validate() =>
+            base.Validate() is { Successful: false } error ? error : new TrainCommand.Settings { Epochs = Epochs }.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)

@@ -49,7 +49,10 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         public override Spectre.Console.ValidationResult Validate() =>
             base.Validate() is { Successful: false } error ? error :
-            string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
+            !IsPhotos && string.IsNullOrWhiteSpace(Checkpoint)
+                ? Spectre.Console.ValidationResult.Error("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
+                                                         "for photos give --model NAME --images PATH.")
+            : string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
             : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
             : Spectre.Console.ValidationResult.Success();
     }
@@ -58,11 +61,8 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     {
         using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         if (settings.IsPhotos) return ExplainPhotos(settings, cancellation);
-        if (string.IsNullOrWhiteSpace(settings.Checkpoint))
-            throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
-                                        "for photos give --model NAME --images PATH.");
         var device = settings.ResolveDevice();
-        using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
+        using var model = ModelLoader.LoadMnistModel(settings.Checkpoint!, device);   // Settings.Validate: digits need --checkpoint
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
         using var staged = new StagedFolder(settings.Out, settings.Inputs);
         ExplainDigits(model, test, settings, staged.WorkPath, cancellation).Save(staged.WorkPath);

@@ -23,8 +23,8 @@ public sealed class LayersCommand : Command<LayersCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (!ModelZoo.Names.Contains(Model, StringComparer.OrdinalIgnoreCase))
-                return ValidationResult.Error($"--model {Model}: unknown. Known models: {string.Join(", ", ModelZoo.Names)}.");
+            if (base.Validate() is { Successful: false } error) return error;
+            if (ModelSettings.UnknownModel(Model) is { } unknown) return unknown;
             var spec = ModelZoo.Get(Model);
             return InputSize < spec.MinInputSize
                 ? ValidationResult.Error($"--input-size {InputSize}: {spec.Name} needs at least {spec.MinInputSize}.")

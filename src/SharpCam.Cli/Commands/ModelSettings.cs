@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SharpCam.Models;
 using Spectre.Console.Cli;
 
 namespace SharpCam.Cli.Commands;
@@ -39,6 +40,7 @@ public class ModelSettings : MethodSettings
     {
         var error = base.Validate();
         if (!error.Successful) return error;
+        if (Model is not null && UnknownModel(Model) is { } unknown) return unknown;
         if (IsPhotos)
         {
             if (Checkpoint is not null)
@@ -57,6 +59,12 @@ public class ModelSettings : MethodSettings
             return Spectre.Console.ValidationResult.Error("--weights, --labels, --num-classes and --input-size go with --model NAME --images PATH.");
         return Spectre.Console.ValidationResult.Success();
     }
+
+    /// <summary>The usage error for a --model the zoo does not have, listing those it has; null for a known one.</summary>
+    public static Spectre.Console.ValidationResult? UnknownModel(string name) =>
+        ModelZoo.Names.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? null
+            : Spectre.Console.ValidationResult.Error($"--model {name}: unknown. Known models: {string.Join(", ", ModelZoo.Names)}.");
 
     /// <summary>What the run reads: its output folder may not contain any of these.</summary>
     public string?[] Inputs => [Checkpoint, Weights, Images, Labels, Data];

@@ -25,6 +25,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         public string? Out { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
+            base.Validate() is { Successful: false } error ? error :
             string.IsNullOrWhiteSpace(Checkpoint)
                 ? Spectre.Console.ValidationResult.Error("--checkpoint FILE is required (e.g. runs/lenet/version_0/checkpoints/last.dat).")
                 : Spectre.Console.ValidationResult.Success();

@@ -36,6 +36,23 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         [CommandOption("--name <NAME>")] [Description("Run name: checkpoints go to RUNS/NAME/version_N (default lenet).")] [DefaultValue("lenet")]
         public string Name { get; init; } = "lenet";
+
+        public TrainingOptions Options => new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed };
+
+        public override Spectre.Console.ValidationResult Validate()
+        {
+            if (base.Validate() is { Successful: false } error) return error;
+            if (ValidationSize is < 1) return Spectre.Console.ValidationResult.Error("--val-size must be at least 1.");
+            try
+            {
+                Options.Validate();
+                return Spectre.Console.ValidationResult.Success();
+            }
+            catch (ArgumentException e)
+            {
+                return Spectre.Console.ValidationResult.Error(e.Message);
+            }
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -49,11 +66,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     public static TrainingSummary Train(Settings settings, CancellationToken cancellation)
     {
         var device = settings.ResolveDevice();
-        var options = new TrainingOptions
-        {
-            Epochs = settings.Epochs, BatchSize = settings.BatchSize, LearningRate = settings.LearningRate, Seed = settings.Seed,
-        };
-        options.Validate();
+        var options = settings.Options;
+        options.Validate();   // Settings.Validate has checked the command line; demo builds Settings in code
         var folder = settings.ResolveDataFolder();
         using var full = MnistDataset.Load(folder, MnistSplit.Train);
         var (train, validation) = full.SplitForValidation(settings.ValidationSize, (ulong)settings.Seed);

@@ -20,7 +20,7 @@ public static class ErrorReporter
         }
         stderr.MarkupLine($"[red]error:[/] {Markup.Escape(Describe(error))}");
         if (Environment.GetEnvironmentVariable("SHARPCAM_DEBUG") == "1") stderr.WriteException(exception);
-        return exception is CommandAppException or CommandParseException ? 2 : 1;
+        return error is UsageException or CommandAppException ? 2 : 1;   // 2: the command line is wrong (Spectre's parse and validation errors, ours)
     }
 
     /// <summary>

@@ -14,6 +14,26 @@ public static class CamFixtures
     /// <summary>pytorch-grad-cam normalises by min-max; parity tests use it.</summary>
     public static readonly CamOptions Parity = new() { Normalization = MapNormalization.MinMax };
 
+    /// <summary>
+    /// κ = max S / R of each method's LeNet conv.4 maps over sets A and A′ and both targets (S: the sum of the channel
+    /// contributions' magnitudes at a pixel, R: the map's range): how much min-max normalisation amplifies rounding.
+    /// Printed by tests/fixtures/cams/cam_conditioning.py; 1 where every contribution is positive (element-wise
+    /// Grad-CAM, LayerCAM, Score-CAM's soft-max weights). Ablation-CAM's is its (2 + max|w|)·ΣA/R: its weights are
+    /// differences of scores, so their error is relative to the scores, not to the weights. Grad-CAM's is large
+    /// because some maps are a small positive remainder of large contributions of both signs.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double> LeNetKappa = new Dictionary<string, double>
+    {
+        ["gradcam"] = 48.95, ["hirescam"] = 2.56, ["gradcam-elementwise"] = 1, ["gradcam++"] = 1.48, ["xgradcam"] = 2.67,
+        ["layercam"] = 1, ["scorecam"] = 1, ["ablationcam"] = 29.35,
+        // FullGrad sums positive terms, but normalises every channel slice by its own range first, and a slice whose
+        // range is rounding noise has no finite κ; 1 covers the final normalisation only.
+        ["fullgrad"] = 1,
+    };
+
+    /// <summary>The tolerance of a method's [0, 1] LeNet conv.4 maps against pytorch-grad-cam's: NormalisedMap(901, κ).</summary>
+    public static double LeNetMapTolerance(string method) => Float32Error.NormalisedMap(Float32Error.LeNetConv4Cam, LeNetKappa[method]);
+
     public static IReadOnlyList<ICamTarget> ClassTargets(Tensor classes) =>
         classes.data<long>().Select(c => (ICamTarget)new ClassLogitTarget((int)c)).ToList();
 

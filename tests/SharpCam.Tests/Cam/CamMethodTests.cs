@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Cam;
 
 /// <summary>The shared pipeline: aug-smooth, the two normalisations, options checks, progress.</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class CamMethodTests
 {
     [SharedDataFact]
@@ -16,8 +17,9 @@ public class CamMethodTests
         foreach (var (set, f, suffix, classes) in CamFixtures.LeNetCases())
         {
             using var result = cam.Explain(f["images"], CamFixtures.ClassTargets(classes));
-            // Mean of 6 maps, each within 1e-6: 1e-5.
-            TensorAssert.Close(f["GradCAM_augsmooth_" + suffix], result.Maps, 1e-5, $"GradCAM_augsmooth_{suffix} on set {set}");
+            // The mean of six normalised Grad-CAM maps (flips and ±10% brightness of the same images) is within the largest
+            // of their errors; the copies are taken to be conditioned like the originals (Grad-CAM's κ).
+            TensorAssert.Close(f["GradCAM_augsmooth_" + suffix], result.Maps, CamFixtures.LeNetMapTolerance("gradcam"), $"GradCAM_augsmooth_{suffix} on set {set}");
         }
     }
 
@@ -38,7 +40,8 @@ public class CamMethodTests
             mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
         // The notebook upsamples the divide-by-max map and does not rescale it (NotebookGradCamTests checks this
         // against the notebook's own code for all 10 classes).
-        TensorAssert.Close(up, notebook.Maps, 1e-5, "divide-by-max maps");
+        // Divided by its maximum, which is at least the range: Grad-CAM's min-max κ bounds it.
+        TensorAssert.Close(up, notebook.Maps, CamFixtures.LeNetMapTolerance("gradcam"), "divide-by-max maps");
         // Not min-max: pytorch-grad-cam shifts each map's floor to 0 and rescales after upsampling.
         Assert.True((notebook.Maps - f["GradCAM_pred"]).abs().max().item<float>() > 0.01f);
     }

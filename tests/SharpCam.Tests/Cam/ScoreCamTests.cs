@@ -8,6 +8,7 @@ namespace SharpCam.Tests.Cam;
 /// Faster Score-CAM (the top-k channels by mean absolute activation) against pytorch-grad-cam's exact Score-CAM maps.
 /// Set B (32 of 512 channels) is in <see cref="ResNetParityTests"/>.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ScoreCamTests
 {
     /// <summary>LeNet's conv.4 has only 16 channels, so k = 12 (measured: ρ ≥ 0.92 on every image of sets A and A′).</summary>
@@ -35,7 +36,7 @@ public class ScoreCamTests
         var f = LeNetFixture.Cams();
         using var model = LeNetFixture.Model();
         using var result = new ScoreCam(model, new[] { "conv.4" }, CamFixtures.Parity with { TopChannels = 16 }).Explain(f["images"], CamFixtures.ClassTargets(f["pred"]));
-        TensorAssert.Close(f["ScoreCAM_pred"], result.Maps, 1e-5, "ScoreCAM_pred with TopChannels = 16");
+        TensorAssert.Close(f["ScoreCAM_pred"], result.Maps, CamFixtures.LeNetMapTolerance("scorecam"), "ScoreCAM_pred with TopChannels = 16");
     }
 
     [SharedDataFact]

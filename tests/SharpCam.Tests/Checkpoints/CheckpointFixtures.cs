@@ -11,9 +11,6 @@ namespace SharpCam.Tests.Checkpoints;
 /// </summary>
 public static class CheckpointFixtures
 {
-    /// <summary>float32 logits of ~0.1 magnitude through two convs and three linears: same math, different BLAS.</summary>
-    public const double LogitTolerance = 1e-5;
-
     public static string PathOf(string name) => RepoPaths.Fixture(Path.Combine("checkpoints", name));
 
     /// <summary>Asserts the model gives PyTorch's logits on the fixture batch.</summary>
@@ -22,7 +19,7 @@ public static class CheckpointFixtures
         using var scope = NewDisposeScope();
         model.eval();
         using var noGrad = no_grad();
-        TensorAssert.Close(Npy.Load(PathOf("lenet_logits.npy")), model.call(Npy.Load(PathOf("lenet_inputs.npy"))), LogitTolerance, "logits");
+        TensorAssert.LogitsClose(Npy.Load(PathOf("lenet_logits.npy")), model.call(Npy.Load(PathOf("lenet_inputs.npy"))), model, "lenet");
     }
 
     /// <summary>Copies of every parameter and buffer, to prove later that nothing changed.</summary>

@@ -13,6 +13,7 @@ namespace SharpCam.Tests.Checkpoints;
 
 public class CheckpointLoaderTests(ITestOutputHelper output)
 {
+    [Trait(TestCategory.Name, TestCategory.Parity)]
     [Theory]
     [InlineData("lenet.pth", CheckpointFormat.PyTorch)]
     [InlineData("lenet_legacy.pth", CheckpointFormat.PyTorchLegacy)]
@@ -196,6 +197,7 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
     }
 
     /// <summary>The shared torchvision resnet18 (46 MB, 122 keys with int64 num_batches_tracked scalars) in a full model.</summary>
+    [Trait(TestCategory.Name, TestCategory.Parity)]
     [SharedDataFact]
     public void TorchvisionResNet18LoadsQuicklyAndReproducesItsLogits()
     {
@@ -219,10 +221,10 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
         model.eval();
         var reference = Npy.LoadArchive(SharedData.PathOf("fixtures/resnet18-random/cams.npz"));
         using var noGrad = no_grad();
-        // float32 through 18 layers at 224×224; logits up to ~6 in magnitude.
-        TensorAssert.Close(reference["logits"], model.call(reference["inputs"]), 1e-4, "resnet18 logits");
+        TensorAssert.LogitsClose(reference["logits"], model.call(reference["inputs"]), model, "resnet18");
     }
 
+    [Trait(TestCategory.Name, TestCategory.Parity)]
     [SharedDataFact]
     public void PyTorchStateDictLoadsAndReproducesTheLogits()
     {
@@ -232,6 +234,6 @@ public class CheckpointLoaderTests(ITestOutputHelper output)
         model.eval();
         var f = LeNetFixture.Cams();
         using var noGrad = no_grad();
-        TensorAssert.Close(f["logits"], model.call(f["images"]), 1e-4, "logits");
+        TensorAssert.LogitsClose(f["logits"], model.call(f["images"]), model, "lenet");
     }
 }

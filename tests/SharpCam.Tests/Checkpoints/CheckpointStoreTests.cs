@@ -7,6 +7,7 @@ using static TorchSharp.torch.nn;
 
 namespace SharpCam.Tests.Checkpoints;
 
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class CheckpointStoreTests
 {
     [Fact]

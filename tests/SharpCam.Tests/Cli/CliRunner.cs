@@ -25,7 +25,7 @@ public static class CliRunner
         System.Console.SetError(writer);
         try
         {
-            var code = CliApp.Create().Run(args);
+            var code = CliApp.Run(args);
             return (code, writer.ToString());
         }
         finally

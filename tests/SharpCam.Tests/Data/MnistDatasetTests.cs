@@ -14,6 +14,7 @@ namespace SharpCam.Tests.Data;
 /// </summary>
 public class MnistDatasetTests(ITestOutputHelper output)
 {
+    [Trait(TestCategory.Name, TestCategory.Parity)]
     [Fact]
     public void FirstFiftyTestDigitsEqualTorchvisionExactly()
     {
@@ -31,6 +32,7 @@ public class MnistDatasetTests(ITestOutputHelper output)
         Assert.True(first50Labels.Equals(labels), "labels differ from torchvision's");
     }
 
+    [Trait(TestCategory.Name, TestCategory.Parity)]
     [Theory]
     [InlineData(MnistSplit.Train, "train", 9000)]
     [InlineData(MnistSplit.Test, "test", 1000)]

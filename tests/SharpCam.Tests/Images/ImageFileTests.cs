@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Images;
 
 /// <summary>Image decoding against PIL's Image.open(f).convert('RGB') (tests/fixtures/zoo/make_image_fixtures.py).</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ImageFileTests
 {
     /// <summary>[H, W, 3] float pixels of an image, to compare with the fixtures' *_expected.npy.</summary>

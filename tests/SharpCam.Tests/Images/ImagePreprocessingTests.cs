@@ -10,6 +10,7 @@ namespace SharpCam.Tests.Images;
 /// The notebook's transform (Resize((224, 224)), ToTensor, Normalize) against torchvision 0.14 on PIL images:
 /// tests/fixtures/zoo/images/resized/* are torchvision's Resize of the sample photos, made by make_image_fixtures.py.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ImagePreprocessingTests
 {
     private static string Sample(string file) => Path.Combine(RepoPaths.Root, "samples", file);

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Metrics;
 
 /// <summary>The x ⊙ map metrics against pytorch-grad-cam's set C (GradCAM_pred maps of the fixture LeNet).</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class CamMultImageConfidenceChangeTests
 {
     [SharedDataFact]

@@ -9,6 +9,7 @@ namespace SharpCam.Tests.Metrics;
 /// Deletion/insertion against deletion_insertion.npz: torch-cam's DeletionInsertionMetric algorithm in plain torch on
 /// set A's LeNet, images and GradCAM_pred maps (see make_metric_references.py).
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class DeletionInsertionMetricTests
 {
     public static TheoryData<string, int, bool, bool> Cases => new()

@@ -8,6 +8,7 @@ namespace SharpCam.Tests.Metrics;
 
 /// <summary>ROAD's linear imputation: the sparse solve against scipy's SuperLU, the equations themselves, and the noise.</summary>
 [Collection(GlobalTorchRandom.Name)]
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class NoisyLinearImputerTests(ITestOutputHelper output)
 {
     [SharedDataTheory]

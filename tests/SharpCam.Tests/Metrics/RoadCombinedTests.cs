@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace SharpCam.Tests.Metrics;
 
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class RoadCombinedTests
 {
     private static readonly double[] FixturePercentiles = { 20, 40, 60, 80 };

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Metrics;
 
 /// <summary>ROAD MoRF/LeRF against pytorch-grad-cam's set C, with the deterministic imputer (noise 0).</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class RoadMetricTests
 {
     public static TheoryData<double> Percentiles => new() { 20, 40, 50, 60, 80 };

@@ -4,6 +4,7 @@ using SharpCam.Tests.Support;
 namespace SharpCam.Tests.Metrics;
 
 /// <summary>SSIM against scikit-image 0.19's structural_similarity(a, b, data_range=1) with its defaults (similarity.npz).</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class StructuralSimilarityTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace SharpCam.Tests.Models;
 /// keys and shapes, and, with the same formula weights on the same small formula input, the same logits and the
 /// same notebook Grad-CAM map at the documented default layer (which proves the hooks fire there).
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ModelZooTests
 {
     public static TheoryData<string> Architectures => new(ZooFixtures.ArchitectureNames);
@@ -57,7 +58,7 @@ public class ModelZooTests
 
         FormulaWeights.Fill(model);
         using var result = new GradCam(model, [spec.DefaultLayer]).Explain(FormulaWeights.Input(reference.InputSize));
-        ZooAssert.LogitsClose(tensor(reference.Logits).unsqueeze(0), result.Logits, name);
+        TensorAssert.LogitsClose(tensor(reference.Logits).unsqueeze(0), result.Logits, model, name);
         Assert.Equal(reference.Class, result.Targets[0].ClassIndex);
         var map = result.LayerMaps[spec.DefaultLayer];
         Assert.Equal(reference.LayerOutputShape[2..], map.shape[1..]);

@@ -1,8 +1,10 @@
+using SharpCam.Tests.Support;
 using SharpCam.Rendering;
 
 namespace SharpCam.Tests.Rendering;
 
 /// <summary>Every colour map against its library: matplotlib 3.6 (bwr, gray) and cv2 4.6 (COLORMAP_JET). Tolerance: exact.</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ColormapsTests
 {
     public static TheoryData<string> Names => new() { "bwr", "gray", "jet" };

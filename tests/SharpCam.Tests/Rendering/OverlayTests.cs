@@ -1,9 +1,11 @@
+using SharpCam.Tests.Support;
 using SharpCam.Rendering;
 using SharpCam.Images;
 
 namespace SharpCam.Tests.Rendering;
 
 /// <summary>The overlays against cv2 4.6 / numpy on the committed photo, LeNet map and Fashion-MNIST image: bit for bit.</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class OverlayTests
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace SharpCam.Tests.Reports;
 [Collection(ReportRunsFixture.Collection)]
 public class ReportCommandTests(ReportRunsFixture runs)
 {
-    private static int Run(params string[] args) => CliApp.Create().Run(args);
+    private static int Run(params string[] args) => CliApp.Run(args);
 
     [SharedDataFact]
     public void WritesTheReportWhereAsked()

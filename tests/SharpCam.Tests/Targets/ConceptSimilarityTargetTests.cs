@@ -10,6 +10,7 @@ namespace SharpCam.Tests.Targets;
 /// Concept similarity against pytorch-grad-cam run with a cosine-similarity target (tests/fixtures/cams/
 /// make_cam_fixtures.py): on the model output, and on the pooled conv.5 features of a head-less wrapper.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class ConceptSimilarityTargetTests
 {
     [SharedDataFact]
@@ -19,8 +20,13 @@ public class ConceptSimilarityTargetTests
         var extras = CamFixtures.Extras();
         using var model = LeNetFixture.Model();
         var reference = LeNetFixture.Misclassified()["images"][0];
-        TensorAssert.Close(extras["concept_output_ref"], ConceptSimilarityTarget.FromReferenceImage(model, reference).Concept, 1e-5, "output concept");
-        TensorAssert.Close(extras["concept_layer_ref"], ConceptSimilarityTarget.FromReferenceImage(model, reference, "conv.5").Concept, 1e-5, "conv.5 concept");
+        // The output concept is the image's logits; the layer concept conv.5's channels averaged over
+        // 4×4 positions (the chain to conv.4, max-pooling, 16 terms). Relative to the largest value, which dominates
+        // (one class wins; post-ReLU features are positive).
+        TensorAssert.LogitsClose(extras["concept_output_ref"], ConceptSimilarityTarget.FromReferenceImage(model, reference).Concept, model, "output concept");
+        var layer = extras["concept_layer_ref"];
+        TensorAssert.Close(layer, ConceptSimilarityTarget.FromReferenceImage(model, reference, "conv.5").Concept,
+            Float32Error.BetweenRuns(Float32Error.LeNetToConv4 + 16, layer.abs().max().item<float>()), "conv.5 concept");
     }
 
     [SharedDataFact]
@@ -31,8 +37,23 @@ public class ConceptSimilarityTargetTests
         var f = LeNetFixture.Cams();
         var target = new ConceptSimilarityTarget(extras["concept_output_ref"]);
         var scores = CamMethod.TargetScores(f["logits"], Enumerable.Repeat<ICamTarget>(target, 8).ToList());
-        TensorAssert.Close(extras["concept_output_scores"], scores, 1e-6, "cosine similarities");
+        // From the stored logits and concept: a dot product and two norms of 10 terms (n = 30), relative to
+        // Σ|a_i b_i| / (‖a‖ ‖b‖) ≤ 1 (Cauchy–Schwarz).
+        TensorAssert.Close(extras["concept_output_scores"], scores, Float32Error.BetweenRuns(3 * 10), "cosine similarities");
     }
+
+    /// <summary>
+    /// κ of each method's maps for the output and the conv.5 concept (tests/fixtures/cams/cam_conditioning.py).
+    /// Ablation-CAM's weights are differences of cosine similarities that barely move when one channel is ablated, so
+    /// its maps amplify rounding 171× (output) and 58× (layer): the largest tolerances of the suite, and the reason a
+    /// fixed 1e-5 failed on an AVX-512 Xeon (1.165e-5).
+    /// </summary>
+    private static readonly Dictionary<(string Method, string Kind), double> Kappa = new()
+    {
+        [("gradcam", "output")] = 1.86, [("gradcam", "layer")] = 3.72,
+        [("scorecam", "output")] = 1, [("scorecam", "layer")] = 1,
+        [("ablationcam", "output")] = 170.73, [("ablationcam", "layer")] = 58.21,
+    };
 
     [SharedDataTheory]
     [InlineData("gradcam", "GradCAM")]
@@ -49,8 +70,9 @@ public class ConceptSimilarityTargetTests
         {
             var target = new ConceptSimilarityTarget(extras[$"concept_{kind}_ref"], layer);
             using var result = cam.Explain(images, Enumerable.Repeat<ICamTarget>(target, 8).ToList());
-            // Same tolerance as the class targets (measured ≤ 2e-6).
-            TensorAssert.Close(extras[$"concept_{kind}_{reference}"], result.Maps, 1e-5, $"concept_{kind}_{reference}");
+            // The class targets' chain plus the cosine similarity (a dot product and two norms of up to 16 terms).
+            var tolerance = Float32Error.NormalisedMap(Float32Error.LeNetConv4Cam + 3 * 16, Kappa[(method, kind)]);
+            TensorAssert.Close(extras[$"concept_{kind}_{reference}"], result.Maps, tolerance, $"concept_{kind}_{reference}");
         }
     }
 

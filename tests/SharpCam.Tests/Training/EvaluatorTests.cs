@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Tests.Training;
 
 /// <summary>Test-set evaluation against PyTorch's on the same weights and digits (make_training_fixtures.py).</summary>
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class EvaluatorTests
 {
     [Fact]

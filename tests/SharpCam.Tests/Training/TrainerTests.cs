@@ -10,6 +10,7 @@ namespace SharpCam.Tests.Training;
 
 /// <summary>The training loop against the same loop run by PyTorch 1.13 (make_training_fixtures.py).</summary>
 [Collection(GlobalTorchRandom.Name)]
+[Trait(TestCategory.Name, TestCategory.Parity)]
 public class TrainerTests
 {
     [Fact]
@@ -19,9 +20,10 @@ public class TrainerTests
         Trainer.SeedEverything(42);
         using var model = new LeNet();
         var expected = Load("lenet_seed42_init.npz");
-        // Same generator (mt19937), same kaiming-uniform draws in the same order: bit-identical.
+        // Same generator (mt19937), same draws r in the same order; the kernel turns each into from + r·(to − from), with
+        // or without an FMA depending on the CPU capability: two roundings of terms up to 3 × the bound (max |w|).
         foreach (var (key, value) in model.state_dict())
-            TensorAssert.Close(expected[key], value, 0, key);
+            TensorAssert.Close(expected[key], value, Float32Error.BetweenRuns(2, 3 * expected[key].abs().max().item<float>()), key);
     }
 
     [Theory]

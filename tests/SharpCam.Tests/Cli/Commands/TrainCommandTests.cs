@@ -19,7 +19,7 @@ public class TrainCommandTests(TrainedTinyModel trained)
     {
         var runs = trained.Data.NewOutputPath("bad-runs");
         var (code, output) = CliRunner.Run("train", "--data", trained.Data.Folder, "--epochs", "0", "--runs", runs);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("epoch", output, StringComparison.OrdinalIgnoreCase);
         Assert.False(Directory.Exists(runs));
     }
