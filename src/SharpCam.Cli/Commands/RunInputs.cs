@@ -61,7 +61,6 @@ public sealed class RunInputs : IDisposable
         var names = ClassNames.For(zoo.NumClasses, settings.Labels);
         var preprocessing = ImagePreprocessing.For(spec, settings.InputSize);
         var found = ImageInputs.Expand([settings.Images!]);
-        var images = indices is null ? found : IndexSelection.Parse(indices, found.Count).Select(i => found[i]).ToList();
         var summary = new ManifestModel
         {
             Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
@@ -69,7 +68,8 @@ public sealed class RunInputs : IDisposable
         };
         var classes = zoo.NumClasses;
         return new RunInputs(zoo.Model, names,
-            RunSource.FromImages(images, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!)),
+            RunSource.FromImages(found, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!),
+                indices is null ? null : IndexSelection.Parse(indices, found.Count)),
             summary, spec.DefaultLayer, () => spec.Create(classes).to(device), OverlayStyle.ColourPhoto, 5, zoo);
     }
 

@@ -10,15 +10,12 @@ public static class RunConsole
     /// <summary>An explain run: the items (the first 50), skipped files, faithfulness means and the sanity verdicts.</summary>
     public static void ShowExplained(RunManifest manifest)
     {
-        var table = new Table().AddColumns("id", "true", "predicted", "probability", "map explains");
-        foreach (var item in manifest.Items.Take(50))
-        {
-            table.AddRow(new Text(item.Id), new Text(item.TrueName ?? "-"),
-                new Markup(RunItems.IsMistake(item) ? $"[red]{Markup.Escape(item.PredictedName ?? "?")}[/]" : Markup.Escape(item.PredictedName ?? "?")),
-                new Text($"{item.TopK?.FirstOrDefault()?.Probability:P1}"), new Text(item.Target ?? ""));
-        }
-        if (manifest.Items.Count > 50) table.Title($"the first 50 of {manifest.Items.Count:N0} items (all in manifest.json)");
-        AnsiConsole.Write(table);
+        if (manifest.Items.Count > 0 && manifest.Items[0].Probabilities is null)   // a large head (ImageNet): one line per item with its top-k
+            foreach (var item in manifest.Items.Take(50))
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(item.PredictedName ?? "?")} " +
+                    $"[grey]({string.Join(", ", item.TopK!.Select(t => $"{t.Name} {t.Probability:P1}").Select(Markup.Escape))})[/]");
+        else ShowItemTable(manifest);
+        if (manifest.Items.Count > 50) AnsiConsole.MarkupLine($"[grey]… the first 50 of {manifest.Items.Count:N0} items; all are in manifest.json.[/]");
         ShowSkipped(manifest);
         if (manifest.Metrics is { } metrics)
         {
@@ -31,6 +28,18 @@ public static class RunConsole
             foreach (var method in sanity.Methods)
                 AnsiConsole.MarkupLine($"Sanity check, {Markup.Escape(method.Method)}: " +
                     (method.Verdict == "passes" ? "[green]" : "[yellow]") + $"{Markup.Escape(method.Summary ?? "")}[/]");
+    }
+
+    private static void ShowItemTable(RunManifest manifest)
+    {
+        var table = new Table().AddColumns("id", "true", "predicted", "probability", "map explains");
+        foreach (var item in manifest.Items.Take(50))
+        {
+            table.AddRow(new Text(item.Id), new Text(item.TrueName ?? "-"),
+                new Markup(RunItems.IsMistake(item) ? $"[red]{Markup.Escape(item.PredictedName ?? "?")}[/]" : Markup.Escape(item.PredictedName ?? "?")),
+                new Text($"{item.TopK?.FirstOrDefault()?.Probability:P1}"), new Text(item.Target ?? ""));
+        }
+        AnsiConsole.Write(table);
     }
 
     /// <summary>A failure analysis: accuracy over every item, the most confident mistakes, skipped files.</summary>

@@ -186,7 +186,7 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
             await foreach (var item in source.Items(stop))
             {
                 if (finished.Contains(++position)) continue;
-                var (input, error) = Load(item, keepDisplay);
+                var (input, error) = MissingLabel(item) is { } missing ? (null, missing) : Load(item, keepDisplay);
                 try
                 {
                     await queue.WriteAsync(new Decoded(position, item, input, error), stop);
@@ -230,20 +230,16 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         var (good, bad) = (new List<Decoded>(), new List<Decoded>());
         while (good.Count < options.BatchSize && queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             while (good.Count < options.BatchSize && queue.TryRead(out var item))
-            {
-                var missing = item.Input is null ? null : MissingLabel(item.Input);
-                if (missing is not null) item.Input!.ModelInput.Dispose();
-                if (item.Input is null || missing is not null) bad.Add(item with { Input = null, Error = item.Error ?? missing });
-                else good.Add(item);
-            }
+                (item.Input is null ? bad : good).Add(item);
         return (good, bad);
     }
 
-    private string? MissingLabel(ExplainInput input) =>
-        input.TrueLabel is not null ? null
-        : options.Kind == RunKind.Failures ? $"{input.Source ?? input.Id}: no true label; failure analysis needs one for every image " +
-                                             "(an ImageFolder layout, ROOT/<class>/<image>)."
-        : options.Target == TargetRule.True ? $"{input.Source ?? input.Id}: no true label for --class true (use an ImageFolder layout or --class pred)."
+    /// <summary>Why an item cannot be run without a true label, known before it is read.</summary>
+    private string? MissingLabel(RunSourceItem item) =>
+        item.TrueLabel is not null ? null
+        : options.Kind == RunKind.Failures ? $"{item.Source ?? item.Id}: no true label; failure analysis needs one for every image " +
+                                             "(an ImageFolder layout, ROOT/<class>/<image>, whose folder names are class names or indices)."
+        : options.Target == TargetRule.True ? $"{item.Source ?? item.Id}: no true label for --class true (use an ImageFolder layout or --class pred)."
         : null;
 
     private static Tensor Stack(List<Decoded> batch, Device device)
@@ -352,6 +348,8 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         var entries = journal.OrderBy(e => e.Position).ToList();
         var items = entries.Where(e => e.Item is not null).Select(e => e.Item!).ToList();
         var skipped = entries.Where(e => e.Skipped is not null).Select(e => e.Skipped!).ToList();
+        if (items.Count == 0 && skipped.Count > 0)
+            throw new InvalidDataException($"None of the {skipped.Count} items could be run; the first: {skipped[0].Reason}");
         var manifest = header with
         {
             Created = DateTime.UtcNow,

@@ -58,13 +58,16 @@ public sealed class RunSource
     /// Photo files, preprocessed for the model; the picture shown is the photo as read (the overlay is laid over it at
     /// full size, as the notebook does). Ids are the running number and the file name ("0003-chelsea"); an ImageFolder
     /// class folder that names a class becomes the true label. A file larger than <paramref name="maxPixels"/> is refused
-    /// from its header, before it is decoded.
+    /// from its header, before it is decoded. <paramref name="selection"/>: positions in <paramref name="images"/> to run
+    /// (ids keep the position in the whole list); null runs them all.
     /// </summary>
     public static RunSource FromImages(IReadOnlyList<ImageInput> images, ImagePreprocessing preprocessing, ClassNames names,
-                                       long maxPixels, string? description = null)
+                                       long maxPixels, string? description = null, IReadOnlyList<int>? selection = null)
     {
-        var items = images.Select((image, position) =>
+        var positions = selection ?? Enumerable.Range(0, images.Count).ToList();
+        var items = positions.Select(position =>
         {
+            var image = images[position];
             var id = $"{position:D4}-{SafeName(Path.GetFileNameWithoutExtension(image.Path))}";
             var label = image.FolderLabel is null ? null : names.MatchFolder(image.FolderLabel);
             var source = Path.GetFullPath(image.Path);
@@ -75,7 +78,7 @@ public sealed class RunSource
                 return new ExplainInput(id, source, null, preprocessing.ToTensor(photo), keep ? photo : null, label);
             });
         });
-        return new RunSource(new ManifestData { Source = description, Count = images.Count }, c => ToAsync(items, c));
+        return new RunSource(new ManifestData { Source = description, Count = positions.Count }, c => ToAsync(items, c));
     }
 
     /// <summary>A C# caller's pictures, preprocessed for the model as photos are.</summary>
