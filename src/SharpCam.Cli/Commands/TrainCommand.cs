@@ -41,8 +41,18 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             Epochs = settings.Epochs, BatchSize = settings.BatchSize, LearningRate = settings.LearningRate, Seed = settings.Seed,
         };
-        var training = ProgressBars.Run(p => LeNetTraining.Train(folder, options, settings.ValidationSize, settings.Runs, settings.Name,
-            settings.ResolveDevice(), p, cancellation));
+        using var interruption = new Interruption(cancellation);
+        LeNetTrainingRun training;
+        try
+        {
+            training = ProgressBars.Run(p => LeNetTraining.Train(folder, options, settings.ValidationSize, settings.Runs, settings.Name,
+                settings.ResolveDevice(), p, interruption.Token));
+        }
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        {
+            System.Console.Error.WriteLine($"interrupted: training stopped after the current batch; the checkpoints of finished epochs are under {settings.Runs}.");
+            return interruption.ExitCode;
+        }
         TrainingConsole.ShowTraining(training, folder);
         AnsiConsole.MarkupLine($"Best checkpoint: [green]{Markup.Escape(training.Summary.BestCheckpoint)}[/]");
         return 0;

@@ -378,7 +378,7 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         var evaluation = new Training.EvaluationResult(
             evaluated.Count == 0 ? double.NaN : evaluated.Sum(e => e.Loss!.Value) / evaluated.Count,
             items.Select(i => i.TrueLabel!.Value).ToArray(), items.Select(i => i.PredictedLabel).ToArray(),
-            items.Select(i => (float)i.Confidence!.Value).ToArray(), names.Names.Count);
+            items.Select(i => (float)i.Confidence!.Value).ToArray(), names.Count);
         return manifest with { Items = kept, Evaluation = EvaluationSummary.From(evaluation) };
     }
 

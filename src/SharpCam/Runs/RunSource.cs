@@ -40,14 +40,14 @@ public sealed class RunSource
     public static RunSource FromMnist(MnistDataset data, IReadOnlyList<int> indices)
     {
         var split = data.Split == MnistSplit.Test ? "test" : "train";
+        var labels = data.Labels.data<long>().ToArray();
         var items = indices.Select(i =>
         {
-            var sourceIndex = data.SourceIndices[i];
-            return new RunSourceItem($"{split}-{sourceIndex:D4}", data.ImagesPath, sourceIndex, (int)data.Labels[i].item<long>(), keep =>
+            var (id, sourceIndex, label) = ($"{split}-{data.SourceIndices[i]:D4}", data.SourceIndices[i], (int)labels[i]);
+            return new RunSourceItem(id, data.ImagesPath, sourceIndex, label, keep =>
             {
                 var image = data.Images[i];
-                return new ExplainInput($"{split}-{sourceIndex:D4}", data.ImagesPath, sourceIndex, image,
-                    keep ? TensorImages.ToRgbImage(image) : null, (int)data.Labels[i].item<long>());
+                return new ExplainInput(id, data.ImagesPath, sourceIndex, image, keep ? TensorImages.ToRgbImage(image) : null, label);
             });
         });
         return new RunSource(new ManifestData { Source = Path.GetDirectoryName(data.ImagesPath), Split = split, Count = indices.Count },
@@ -80,6 +80,14 @@ public sealed class RunSource
         });
         return new RunSource(new ManifestData { Source = description, Count = positions.Count }, c => ToAsync(items, c));
     }
+
+    /// <summary>
+    /// Photo files as the command line takes them: files, folders (recursive; ImageFolder class folders become true
+    /// labels) and globs (<see cref="ImageInputs.Expand"/>), then as <see cref="FromImages"/>.
+    /// </summary>
+    public static RunSource FromFiles(IReadOnlyList<string> arguments, ImagePreprocessing preprocessing, ClassNames names,
+                                      long maxPixels = ImageLimits.DefaultMaxPixels) =>
+        FromImages(ImageInputs.Expand(arguments), preprocessing, names, maxPixels, string.Join(", ", arguments.Select(Path.GetFullPath)));
 
     /// <summary>A C# caller's pictures, preprocessed for the model as photos are.</summary>
     public static RunSource FromPictures(IEnumerable<RunPicture> pictures, ImagePreprocessing preprocessing, string description = "pictures") =>

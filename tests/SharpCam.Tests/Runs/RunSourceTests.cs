@@ -66,5 +66,23 @@ public class RunSourceTests : IDisposable
         }
     }
 
+    /// <summary>A folder as the CLI takes it: items in path order, ids from the position and the name, class folders as labels; nothing is read yet.</summary>
+    [Fact]
+    public async Task FilesAreListedWithoutBeingRead()
+    {
+        foreach (var (label, photo) in new[] { ("tabby", "chelsea.png"), ("espresso", "coffee.png") })
+            File.Copy(Path.Combine(RepoPaths.Root, "samples", photo), _temp.File($"photos/{label}/{photo}"));
+        File.WriteAllText(_temp.File("photos/tabby/broken.jpg"), "not a picture");   // listed; only reading it would fail
+
+        var source = RunSource.FromFiles([Path.Combine(_temp.Path, "photos")], ImagePreprocessing.ImageNet, ClassNames.ImageNet);
+        var items = new List<RunSourceItem>();
+        await foreach (var item in source.Items()) items.Add(item);
+
+        Assert.Equal(["0000-coffee", "0001-broken", "0002-chelsea"], items.Select(i => i.Id));
+        Assert.Equal([ClassNames.ImageNet.MatchFolder("espresso"), ClassNames.ImageNet.MatchFolder("tabby"), ClassNames.ImageNet.MatchFolder("tabby")],
+            items.Select(i => i.TrueLabel));
+        Assert.Equal(3, source.Data.Count);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
