@@ -10,18 +10,27 @@ using static TorchSharp.torch.nn;
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
 //   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50] [--methods gradcam,…]
 //                                                          [--repetitions N] [--no-flatness]
+//   dotnet run -c Release --project bench/SharpCam.Bench -- --streaming PHOTO_DIR [--counts 500,2000,10000] [--models resnet18,resnet50]
+// --streaming runs the data-set pipeline end to end on photos made by bench/make_photo_set.py (StreamingBench).
 // --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
 // 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
 bool quick = args.Contains("--quick");
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 HashSet<string>? ListOption(string name) => Option(name)?.Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
 var onlyModels = ListOption("--models");
+if (Option("--streaming") is { } photoDir)
+{
+    StreamingBench.Run(photoDir, (Option("--counts") ?? "500,2000,10000").Split(',').Select(int.Parse).ToList(),
+        onlyModels?.ToList() ?? ["resnet18", "resnet50"]);
+    return 0;
+}
 var onlyMethods = ListOption("--methods");
 int repetitions = Option("--repetitions") is { } r ? int.Parse(r) : quick ? 2 : 5;
 var batches = quick ? new[] { 1 } : new[] { 1, 8 };
 var models = new (string Name, Func<Module<Tensor, Tensor>> Create, string Layer)[]
 {
     ("vgg16", () => torchvision.models.vgg16(), "features.29"),
+    ("resnet18", () => torchvision.models.resnet18(), "layer4"),
     ("resnet50", () => torchvision.models.resnet50(), "layer4"),
 };
 // Methods that run one forward per channel are measured at batch 1 only.

@@ -1,8 +1,9 @@
-using SharpCam.Rendering;
 using System.ComponentModel;
 using System.Text.Json;
 using SharpCam.Cli.Console;
 using SharpCam.Data;
+using SharpCam.Explanation;
+using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -48,7 +49,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
             System.Console.Out.WriteLine(JsonSerializer.Serialize(new { test_loss = Finite(result.Loss), test_acc = Finite(result.Accuracy), n = result.Count }));
             return 0;
         }
-        Show(result, test.ClassNames);
+        TrainingConsole.ShowEvaluation(EvaluationSummary.From(result), test.ClassNames);
         if (settings.Out is null)
         {
             AnsiConsole.MarkupLine("[grey]Add --out DIR to save the confusion matrix as a PNG.[/]");
@@ -58,27 +59,5 @@ public sealed class TestCommand : Command<TestCommand.Settings>
         Figures.ConfusionMatrix(figure, result.ConfusionMatrix, test.ClassNames, $"Confusion matrix ({result.Count:N0} test images)");
         AnsiConsole.MarkupLine($"Confusion matrix: [green]{Markup.Escape(Path.GetFullPath(figure))}[/]");
         return 0;
-    }
-
-    /// <summary>Loss, accuracy, per-class accuracy and the confusion matrix as console tables; shared with `demo`.</summary>
-    public static void Show(EvaluationResult result, IReadOnlyList<string> classNames)
-    {
-        AnsiConsole.MarkupLine($"Test loss [bold]{result.Loss:F4}[/], accuracy [bold]{result.Accuracy:P2}[/] ({result.CorrectCount:N0} of {result.Count:N0})");
-        var perClass = result.PerClassAccuracy();
-        var matrix = new Table().Title("confusion matrix (rows: true, columns: predicted)").AddColumn("true");
-        foreach (var name in classNames) matrix.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
-        matrix.AddColumn(new TableColumn("accuracy").RightAligned());
-        for (int t = 0; t < result.NumClasses; t++)
-        {
-            var cells = new List<string> { Markup.Escape(classNames[t]) };
-            for (int p = 0; p < result.NumClasses; p++)
-            {
-                var count = result.ConfusionMatrix[t, p];
-                cells.Add(t == p ? $"[green]{count}[/]" : count == 0 ? "[grey]·[/]" : $"[red]{count}[/]");
-            }
-            cells.Add(double.IsNaN(perClass[t]) ? "-" : $"{perClass[t]:P1}");
-            matrix.AddRow(cells.ToArray());
-        }
-        AnsiConsole.Write(matrix);
     }
 }

@@ -1,12 +1,8 @@
 using System.ComponentModel;
-using SharpCam.Checkpoints;
 using SharpCam.Cli.Console;
-using SharpCam.Data;
-using SharpCam.Models;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TorchSharp;
 
 namespace SharpCam.Cli.Commands;
 
@@ -57,39 +53,22 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var summary = Train(settings, cancellation);
-        AnsiConsole.MarkupLine($"Best checkpoint: [green]{Markup.Escape(summary.BestCheckpoint)}[/]");
-        return 0;
-    }
-
-    /// <summary>Trains with a live progress bar and prints the per-epoch table; shared with `demo`.</summary>
-    public static TrainingSummary Train(Settings settings, CancellationToken cancellation)
-    {
-        var device = settings.ResolveDevice();
-        var options = settings.Options;
-        options.Validate();   // Settings.Validate has checked the command line; demo builds Settings in code
         var folder = settings.ResolveDataFolder();
-        using var full = MnistDataset.Load(folder, MnistSplit.Train);
-        var (train, validation) = full.SplitForValidation(settings.ValidationSize, (ulong)settings.Seed);
-        using var _t = train;
-        using var _v = validation;
-        AnsiConsole.MarkupLine($"Training LeNet on [bold]{train.Count:N0}[/] images, validating on [bold]{validation.Count:N0}[/] ({Markup.Escape(folder)})");
-
-        Trainer.SeedEverything(options.Seed);
-        using var model = new LeNet(full.ClassNames.Count);
-        model.to(device);
-        var run = RunFolder.CreateNext(settings.Runs, settings.Name);
-        var metadata = new CheckpointMetadata { Architecture = "lenet", NumClasses = full.ClassNames.Count, ClassNames = full.ClassNames };
-        var summary = ProgressBars.Run(progress => new Trainer(options).Fit(model,
-            new LabelledImages(train.Images.to(device), train.Labels.to(device)),
-            new LabelledImages(validation.Images.to(device), validation.Labels.to(device)),
-            run, metadata, progress, cancellation));
-
-        var table = new Table().AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "seconds");
-        foreach (var e in summary.Epochs)
-            table.AddRow($"{e.Epoch}", $"{e.TrainLoss:F4}", $"{e.TrainAccuracy:P2}", $"{e.ValLoss:F4}", $"{e.ValAccuracy:P2}", $"{e.Seconds:F1}");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Run folder: [green]{Markup.Escape(run.Path)}[/] (metrics.csv, TensorBoard events, checkpoints/)");
-        return summary;
+        var options = settings.Options;
+        using var interruption = new Interruption(cancellation);
+        LeNetTrainingRun training;
+        try
+        {
+            training = ProgressBars.Run(p => LeNetTraining.Train(folder, options, settings.ValidationSize, settings.Runs, settings.Name,
+                settings.ResolveDevice(), p, interruption.Token));
+        }
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        {
+            System.Console.Error.WriteLine($"interrupted: training stopped after the current batch; the checkpoints of finished epochs are under {settings.Runs}.");
+            return interruption.ExitCode;
+        }
+        TrainingConsole.ShowTraining(training, folder);
+        AnsiConsole.MarkupLine($"Best checkpoint: [green]{Markup.Escape(training.Summary.BestCheckpoint)}[/]");
+        return 0;
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Explanation;
 
 /// <summary>
-/// One image to explain: the tensor the model takes ([C, H, W], preprocessed), the picture people see, and where it
+/// One image to explain: the tensor the model takes ([C, H, W], preprocessed), the picture people see (null when no figure needs it), and where it
 /// came from. <see cref="ModelInput"/> is owned by whoever built the input list.
 /// </summary>
-public sealed record ExplainInput(string Id, string? Source, long? Index, Tensor ModelInput, RgbImage Display, int? TrueLabel);
+public sealed record ExplainInput(string Id, string? Source, long? Index, Tensor ModelInput, RgbImage? Display, int? TrueLabel);

@@ -41,6 +41,8 @@ public sealed record RunManifest
     [JsonPropertyName("figures")] public RunFigures? Figures { get; init; }
     /// <summary>The explained images (for <see cref="RunKind.Failures"/>: the misclassified ones).</summary>
     [JsonPropertyName("items")] public required IReadOnlyList<ManifestItem> Items { get; init; }
+    /// <summary>Items that could not be read (a damaged file, one larger than --max-pixels), each with the reason.</summary>
+    [JsonPropertyName("skipped")] public IReadOnlyList<SkippedItem>? Skipped { get; init; }
     [JsonPropertyName("evaluation")] public Evaluation? Evaluation { get; init; }
     [JsonPropertyName("metrics")] public IReadOnlyList<MetricSeries>? Metrics { get; init; }
     [JsonPropertyName("sanity")] public SanityCheck? Sanity { get; init; }
@@ -134,6 +136,14 @@ public sealed record ManifestItem
     [JsonPropertyName("figures")] public ItemFigures? Figures { get; init; }
 }
 
+/// <summary>An item a run could not explain, and why.</summary>
+public sealed record SkippedItem
+{
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("source")] public string? Source { get; init; }
+    [JsonPropertyName("reason")] public required string Reason { get; init; }
+}
+
 public sealed record TopKEntry
 {
     [JsonPropertyName("class")] public int ClassIndex { get; init; }
@@ -197,6 +207,10 @@ public sealed record SanityCheck
 public sealed record SanityMethod
 {
     [JsonPropertyName("method")] public required string Method { get; init; }
+    /// <summary>"passes" or "warning" (<see cref="SharpCam.Metrics.SanityCheckResult.Verdict"/>), decided once when the check ran.</summary>
+    [JsonPropertyName("verdict")] public string? Verdict { get; init; }
+    /// <summary>The verdict in one line for people, with the number behind it.</summary>
+    [JsonPropertyName("summary")] public string? Summary { get; init; }
     [JsonPropertyName("steps")] public IReadOnlyList<SanityStep> Steps { get; init; } = [];
 }
 

@@ -13,38 +13,40 @@ namespace SharpCam.Explanation;
 /// </summary>
 public static class QualityChecks
 {
+    /// <summary>The faithfulness metrics, in the order of <see cref="FaithfulnessOfBatch"/>'s values, and whether higher is better.</summary>
+    public static IReadOnlyList<(string Name, bool HigherIsBetter)> FaithfulnessMetrics { get; } =
+    [
+        ("drop_in_confidence", false), ("increase_in_confidence", true), ("road_combined", true), ("deletion_auc", false), ("insertion_auc", true),
+    ];
+
     /// <summary>
     /// Drop/increase in confidence (keeping only the highlighted region), ROAD combined (deterministic: no imputation
-    /// noise) and deletion/insertion areas, for <paramref name="method"/>'s maps of <paramref name="input"/> [N,C,H,W]
-    /// explaining <paramref name="targets"/>, in batches of <paramref name="batchSize"/> images.
+    /// noise) and deletion/insertion areas of one batch: <paramref name="maps"/> [N, H, W] of <paramref name="input"/>
+    /// [N, C, H, W], explaining <paramref name="targets"/>. One array per metric of <see cref="FaithfulnessMetrics"/>, one value per image.
     /// </summary>
-    public static IReadOnlyList<MetricSeries> Faithfulness(CamMethod method, Tensor input, IReadOnlyList<ICamTarget> targets,
-                                                           int batchSize, IProgress<ProgressUpdate>? progress = null)
+    public static double[][] FaithfulnessOfBatch(Module<Tensor, Tensor> model, Tensor input, Tensor maps, IReadOnlyList<ICamTarget> targets,
+                                                 IProgress<ProgressUpdate>? progress = null)
     {
-        var names = new[] { "drop_in_confidence", "increase_in_confidence", "road_combined", "deletion_auc", "insertion_auc" };
-        var higherIsBetter = new[] { false, true, true, false, true };
-        var values = names.Select(_ => new List<double>()).ToArray();
-        for (long start = 0; start < input.shape[0]; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            var count = Math.Min(batchSize, input.shape[0] - start);
-            var batch = input.narrow(0, start, count);
-            var batchTargets = targets.Skip((int)start).Take((int)count).ToList();
-            using var result = method.Explain(batch, batchTargets);
-            var (model, maps) = (method.Model, result.Maps);
-            using (var drop = new DropInConfidence().Evaluate(model, batch, maps, batchTargets)) values[0].AddRange(drop.Values.Select(v => (double)v));
-            using (var increase = new IncreaseInConfidence().Evaluate(model, batch, maps, batchTargets)) values[1].AddRange(increase.Values.Select(v => (double)v));
-            using (var imputer = new NoisyLinearImputer(noise: 0))
-                values[2].AddRange(new RoadCombined(imputer: imputer).Evaluate(model, batch, maps, batchTargets, progress).Values.Select(v => (double)v));
-            var curves = new DeletionInsertionMetric().Evaluate(model, batch, maps, batchTargets, progress);
-            values[3].AddRange(curves.DeletionAuc);
-            values[4].AddRange(curves.InsertionAuc);
-        }
-        return names.Select((name, i) => new MetricSeries
-        {
-            Name = name, Method = method.Name, Values = values[i], Mean = values[i].Average(), HigherIsBetter = higherIsBetter[i],
-        }).ToList();
+        using var scope = NewDisposeScope();
+        using var drop = new DropInConfidence().Evaluate(model, input, maps, targets);
+        using var increase = new IncreaseInConfidence().Evaluate(model, input, maps, targets);
+        using var imputer = new NoisyLinearImputer(noise: 0);
+        var road = new RoadCombined(imputer: imputer).Evaluate(model, input, maps, targets, progress);
+        var curves = new DeletionInsertionMetric().Evaluate(model, input, maps, targets, progress);
+        return
+        [
+            drop.Values.Select(v => (double)v).ToArray(), increase.Values.Select(v => (double)v).ToArray(),
+            road.Values.Select(v => (double)v).ToArray(), curves.DeletionAuc.ToArray(), curves.InsertionAuc.ToArray(),
+        ];
     }
+
+    /// <summary>The manifest's metrics section: per metric, <paramref name="method"/>'s values per item (in item order) and their mean.</summary>
+    public static IReadOnlyList<MetricSeries> FaithfulnessSeries(string method, IReadOnlyList<IReadOnlyDictionary<string, double>> perItem) =>
+        FaithfulnessMetrics.Select(m =>
+        {
+            var values = perItem.Select(item => item[m.Name]).ToList();
+            return new MetricSeries { Name = m.Name, Method = method, Values = values, Mean = values.Count > 0 ? values.Average() : null, HigherIsBetter = m.HigherIsBetter };
+        }).ToList();
 
     /// <summary>
     /// Runs the cascading randomisation check for each method (built per model by <paramref name="methods"/>) on
@@ -68,6 +70,8 @@ public static class QualityChecks
             Methods = results.Select(r => new SanityMethod
             {
                 Method = r.Method,
+                Verdict = r.Verdict == SanityVerdict.Passes ? "passes" : "warning",
+                Summary = r.Summary,
                 Steps = r.Steps.Select(s => new SanityStep { Layer = s.Layer, Correlation = s.MeanSpearman }).ToList(),
             }).ToList(),
         };

@@ -19,6 +19,15 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Temporaries under <paramref name="folder"/> left by a process killed inside <see cref="Write"/>.</summary>
+    public static void RemoveTemporaries(string folder)
+    {
+        foreach (var temp in Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories))
+            if (Path.GetFileNameWithoutExtension(temp) is var name && name.Length > 9 && name[^9] == '.'
+                && name[^8..].All(char.IsAsciiHexDigitLower))
+                File.Delete(temp);
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => { using var writer = new StreamWriter(stream); writer.Write(text); });
 }

@@ -50,12 +50,38 @@ public static class ImageInputs
         throw new FileNotFoundException($"No such image file or folder: {argument}", argument);
     }
 
-    /// <summary>Image files below <paramref name="root"/> as '/'-separated relative paths, sorted ordinally.</summary>
-    private static IEnumerable<string> ImagesUnder(string root, bool recursive) =>
-        Directory.EnumerateFiles(root, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-            .Where(ImageFile.HasImageExtension)
-            .Select(f => System.IO.Path.GetRelativePath(root, f).Replace(System.IO.Path.DirectorySeparatorChar, '/'))
+    /// <summary>
+    /// Image files below <paramref name="root"/> as '/'-separated relative paths, sorted ordinally. Linked folders are
+    /// followed, but no folder is entered twice (by its real path), so a symlink loop ends and a folder linked twice
+    /// is listed once, under its real name when that is reached at the same depth (real folders are walked before links).
+    /// </summary>
+    private static IEnumerable<string> ImagesUnder(string root, bool recursive)
+    {
+        var found = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>([root]);
+        while (pending.Count > 0)
+        {
+            var folder = pending.Dequeue();
+            if (!visited.Add(RealPath(folder))) continue;
+            found.AddRange(Directory.EnumerateFiles(folder).Where(ImageFile.HasImageExtension));
+            if (recursive)
+                foreach (var sub in Directory.EnumerateDirectories(folder).Select(d => new DirectoryInfo(d))
+                             .OrderBy(d => d.LinkTarget is not null).ThenBy(d => d.Name, StringComparer.Ordinal))
+                    pending.Enqueue(sub.FullName);
+        }
+        return found.Select(f => System.IO.Path.GetRelativePath(root, f).Replace(System.IO.Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>The folder with every link on its path resolved.</summary>
+    private static string RealPath(string folder)
+    {
+        var full = new DirectoryInfo(System.IO.Path.GetFullPath(folder));
+        var parent = full.Parent is null ? full.FullName : RealPath(full.Parent.FullName);
+        var here = System.IO.Path.Combine(parent, full.Name);
+        return new DirectoryInfo(here).ResolveLinkTarget(returnFinalTarget: true) is { } target ? RealPath(target.FullName) : here;
+    }
 
     private static string? FolderOf(string relative)
     {

@@ -6,26 +6,19 @@ namespace SharpCam.Reports;
 
 /// <summary>
 /// The model-randomisation sanity check: the plot, the correlation of every step per method, and a flag on each
-/// method whose maps stay similar to the trained model's however many layers are randomised.
+/// method whose stored verdict is a warning (its maps stay similar to the trained model's however many layers are randomised).
 /// </summary>
 public static class SanitySection
 {
     public const string Id = "sanity";
-
-    /// <summary>
-    /// A method is flagged when its lowest correlation over all steps is still at least this. A map that explains
-    /// the model should decorrelate once the weights it depends on are random (Adebayo et al. 2018 find ≈0 for
-    /// Grad-CAM at full randomisation); 0.5 still means the map is mostly the same picture.
-    /// </summary>
-    public const double HighCorrelation = 0.5;
 
     public const string StaysHighWarning =
         "maps barely change when the weights are randomised: this method may not be explaining the model";
 
     internal static bool Applies(ReportContext context) => context.Manifest.Sanity is not null;
 
-    internal static bool StaysHigh(SanityMethod method) =>
-        method.Steps.Count > 0 && method.Steps.Min(s => s.Correlation) >= HighCorrelation;
+    /// <summary>The verdict the check stored when it ran (<see cref="SharpCam.Metrics.SanityCheckResult.Verdict"/>); the report does not judge again.</summary>
+    internal static bool StaysHigh(SanityMethod method) => method.Verdict == "warning";
 
     internal static void Append(StringBuilder html, ReportContext context)
     {
@@ -41,7 +34,7 @@ public static class SanitySection
             html.Append("<figcaption>Correlation with the trained model's maps at each randomisation step.</figcaption></figure>");
         }
         foreach (var method in sanity.Methods.Where(StaysHigh))
-            html.Append($"<p class=\"flag\" role=\"note\"><strong>{E(method.Method)}:</strong> {E(StaysHighWarning)} (lowest correlation {Number(method.Steps.Min(s => s.Correlation))}).</p>");
+            html.Append($"<p class=\"flag\" role=\"note\"><strong>{E(method.Method)}:</strong> {E(StaysHighWarning)} ({E(method.Summary ?? "")}).</p>");
 
         var steps = sanity.Methods.SelectMany(m => m.Steps.Select(s => s.Layer)).Distinct().ToList();
         if (steps.Count == 0) { html.Append("</section>"); return; }

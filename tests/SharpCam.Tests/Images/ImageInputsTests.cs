@@ -72,4 +72,20 @@ public class ImageInputsTests
         foreach (var argument in new[] { Path.Combine(folder.Path, "missing.jpg"), Path.Combine(folder.Path, "*.gif"), empty })
             Assert.Contains(argument, Assert.Throws<FileNotFoundException>(() => ImageInputs.Expand([argument])).Message);
     }
+
+    /// <summary>A link back to an ancestor and a second link to a folder: each folder is walked once, each image listed once.</summary>
+    [Fact]
+    public void SymlinkLoopsAndFoldersLinkedTwiceAreWalkedOnce()
+    {
+        using var folder = new TempFolder();
+        var photo = folder.File("tabby/cat.png");
+        File.Copy(Path.Combine(RepoPaths.Root, "samples", "chelsea.png"), photo);
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "tabby", "loop"), folder.Path);
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "tabby-again"), Path.Combine(folder.Path, "tabby"));
+
+        var found = ImageInputs.Expand([folder.Path]);
+
+        var only = Assert.Single(found);
+        Assert.Equal("tabby", only.FolderLabel);
+    }
 }

@@ -1,18 +1,85 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace SharpCam.Tests.Support;
 
 /// <summary>
-/// Runs the built `sharpcam` (SharpCam.Cli.dll beside the tests) in a child process and measures its peak resident
-/// memory, native libtorch memory included. The measure is GNU time's (<c>/usr/bin/time -f %M</c>): ru_maxrss of a
-/// process forked from time, itself small. (The kernel's ru_maxrss of a process spawned directly from the test host
-/// starts at the test host's own high-water mark, since exec records the memory it replaces, so it would measure the
-/// tests, not the CLI.) Without GNU time the CLI's VmHWM is polled instead, which can miss the last 20 ms.
-/// A CLI whose resident memory passes the kill limit is killed (a failing test must not take the machine's memory)
-/// and reported with the peak it reached.
+/// The real `sharpcam` executable (the build output's SharpCam.Cli.dll under `dotnet`) as a child process, for what an
+/// in-process run cannot show: signals, SIGKILL, exit codes, and (the static <see cref="Run(string[], long?, int, IReadOnlyDictionary{string, string}?)"/>)
+/// peak resident memory, native libtorch memory included. The memory measure is GNU time's (<c>/usr/bin/time -f %M</c>):
+/// ru_maxrss of a process forked from time, itself small. (The kernel's ru_maxrss of a process spawned directly from the
+/// test host starts at the test host's own high-water mark, since exec records the memory it replaces, so it would measure
+/// the tests, not the CLI.) Without GNU time the CLI's VmHWM is polled instead, which can miss the last 20 ms. A CLI whose
+/// resident memory passes the kill limit is killed (a failing test must not take the machine's memory) and reported with
+/// the peak it reached.
 /// </summary>
-public static class CliProcess
+public sealed class CliProcess : IDisposable
 {
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    public CliProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Runs to the end (at most <paramref name="timeout"/>) and returns the exit code and everything printed.</summary>
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, params string[] args)
+    {
+        using var process = new CliProcess(args);
+        return (process.WaitForExit(timeout), process.Output);
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sharpcam did not finish in {timeout}:\n{Output}");
+        }
+        _process.WaitForExit();   // drains the output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (polled every 5 ms); false if the process ended first.</summary>
+    public bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (_process.HasExited || clock.Elapsed > timeout) return condition();
+            Thread.Sleep(5);
+        }
+        return true;
+    }
+
+    /// <summary>SIGKILL: the process ends at once, wherever it is.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+    }
+
+    public const int SigTerm = 15;
+
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr, long PeakBytes, bool Killed)
     {
         public double PeakMiB => PeakBytes / 1048576.0;
@@ -143,4 +210,10 @@ public static class CliProcess
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
 }

@@ -1,0 +1,85 @@
+using SharpCam.Cli.Console;
+using SharpCam.Data;
+using SharpCam.Explanation;
+using SharpCam.Images;
+using SharpCam.Labels;
+using SharpCam.Layers;
+using SharpCam.Models;
+using SharpCam.Rendering;
+using SharpCam.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>
+/// What explain and failures run on, from the command line: a LeNet checkpoint with MNIST-format test digits, or a
+/// torchvision classifier with photos (--model/--weights/--images); the model, its class names and the item source.
+/// </summary>
+public sealed class RunInputs : IDisposable
+{
+    private readonly IDisposable _owned;
+
+    private RunInputs(Module<Tensor, Tensor> model, ClassNames names, RunSource source, ManifestModel summary, string defaultLayer,
+                      Func<Module<Tensor, Tensor>> newModel, OverlayStyle style, int topK, IDisposable owned)
+    {
+        (Model, Names, Source, Summary, DefaultLayer, NewModel, Style, TopK, _owned) = (model, names, source, summary, defaultLayer, newModel, style, topK, owned);
+    }
+
+    public Module<Tensor, Tensor> Model { get; }
+    public ClassNames Names { get; }
+    public RunSource Source { get; }
+    public ManifestModel Summary { get; }
+    public string DefaultLayer { get; }
+    /// <summary>A fresh instance of the architecture (the sanity check's randomised copy).</summary>
+    public Func<Module<Tensor, Tensor>> NewModel { get; }
+    public OverlayStyle Style { get; }
+    public int TopK { get; }
+
+    /// <summary>Loads the model and lists the items (photos are read later, as the run streams them).</summary>
+    /// <param name="indices">--indices, or null for the default: <paramref name="defaultDigits"/> of the test digits, all photos.</param>
+    public static RunInputs Load(RunSettings settings, Device device, string? indices, string? defaultDigits, CancellationToken cancellation)
+    {
+        if (!settings.IsPhotos)
+        {
+            if (string.IsNullOrWhiteSpace(settings.Checkpoint))
+                throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
+                                            "for photos give --model NAME --images PATH.");
+            var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
+            var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
+            var chosen = indices ?? defaultDigits;
+            var source = RunSource.FromMnist(test, chosen is null ? Enumerable.Range(0, test.Count).ToList() : IndexSelection.Parse(chosen, test.Count));
+            var numClasses = test.ClassNames.Count;
+            return new RunInputs(model.Module, new ClassNames(test.ClassNames), source, model.Summary(numClasses, device),
+                LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device), () => new LeNet(numClasses).to(device),
+                OverlayStyle.GreyDigit, 3, new Owned(model, test));
+        }
+        var spec = ModelZoo.Get(settings.Model!);   // ModelSettings.Validate: --model and --images come together
+        var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
+        zoo.Model.to(device).eval();
+        var names = ClassNames.For(zoo.NumClasses, settings.Labels);
+        var preprocessing = spec.Preprocessing(settings.InputSize);
+        var found = ImageInputs.Expand([settings.Images!]);
+        var summary = new ManifestModel
+        {
+            Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
+            InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
+        };
+        var classes = zoo.NumClasses;
+        return new RunInputs(zoo.Model, names,
+            RunSource.FromImages(found, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!),
+                indices is null ? null : IndexSelection.Parse(indices, found.Count)),
+            summary, spec.DefaultLayer, () => spec.Create(classes).to(device), OverlayStyle.ColourPhoto, 5, zoo);
+    }
+
+    public void Dispose() => _owned.Dispose();
+
+    private sealed class Owned(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts) part.Dispose();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using SharpCam.Runs;
+using Spectre.Console.Cli;
+
+namespace SharpCam.Cli.Commands;
+
+/// <summary>Options of a run over a data set (explain and failures): batching, figures, bad files, the output folder, resuming.</summary>
+public class RunSettings : ModelSettings
+{
+    [CommandOption("--batch-size <N>")] [Description("Images per forward pass (default 16).")] [DefaultValue(16)]
+    public int BatchSize { get; init; } = 16;
+
+    [CommandOption("--figures <WHICH>")]
+    [Description("PNG figures for all items (default), only misclassified ones (failures), or none; maps and manifest items are always written.")]
+    [DefaultValue("all")]
+    public string Figures { get; init; } = "all";
+
+    [CommandOption("--max-pixels <N>")]
+    [Description("Refuse (skip, naming it) any image larger than N pixels, read from its header before decoding (default 64000000: 64 megapixels).")]
+    [DefaultValue(ImageLimits.DefaultMaxPixels)]
+    public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
+
+    [CommandOption("--strict")] [Description("Stop at the first file that cannot be read, instead of listing it as skipped and going on.")]
+    public bool Strict { get; init; }
+
+    [CommandOption("--resume")]
+    [Description("Continue the interrupted or killed run into the same --out (same options), skipping the items it finished.")]
+    public bool Resume { get; init; }
+
+    [CommandOption("--out <DIR>")] [Description("Output folder (put in place as a whole when the run finishes; an earlier SharpCam run there is replaced).")]
+    public string Out { get; init; } = "";
+
+    public FigureMode FigureMode => Figures switch { "none" => FigureMode.None, "failures" => FigureMode.Failures, _ => FigureMode.All };
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        base.Validate() is { Successful: false } error ? error
+        : string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
+        : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
+        : MaxPixels < 1 ? Spectre.Console.ValidationResult.Error("--max-pixels must be at least 1.")
+        : Figures is not ("all" or "failures" or "none") ? Spectre.Console.ValidationResult.Error($"--figures {Figures}: use all, failures or none.")
+        : Spectre.Console.ValidationResult.Success();
+}
