@@ -20,9 +20,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         public int? Limit { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
-            base.Validate() is { Successful: false } error ? error :
-            !IsPhotos && string.IsNullOrWhiteSpace(Checkpoint)
-                ? Spectre.Console.ValidationResult.Error("--checkpoint FILE is required for digits; for photos give --model NAME --images FOLDER.")
+            base.Validate() is { Successful: false } error ? error
             : Limit is < 1 ? Spectre.Console.ValidationResult.Error("--limit must be at least 1.")
             : Spectre.Console.ValidationResult.Success();
     }

@@ -44,8 +44,7 @@ public sealed class RunInputs : IDisposable
         if (!settings.IsPhotos)
         {
             if (string.IsNullOrWhiteSpace(settings.Checkpoint))
-                throw new ArgumentException("--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); " +
-                                            "for photos give --model NAME --images PATH.");
+                throw new ArgumentException(RunSettings.CheckpointRequired);   // Validate says so first on the command line
             var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
             var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
             var chosen = indices ?? defaultDigits;

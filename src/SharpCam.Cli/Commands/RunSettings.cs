@@ -32,8 +32,12 @@ public class RunSettings : ModelSettings
 
     public FigureMode FigureMode => Figures switch { "none" => FigureMode.None, "failures" => FigureMode.Failures, _ => FigureMode.All };
 
+    public const string CheckpointRequired =
+        "--checkpoint FILE is required for digits (e.g. runs/lenet/version_0/checkpoints/last.dat); for photos give --model NAME --images PATH.";
+
     public override Spectre.Console.ValidationResult Validate() =>
         base.Validate() is { Successful: false } error ? error
+        : !IsPhotos && string.IsNullOrWhiteSpace(Checkpoint) ? Spectre.Console.ValidationResult.Error(CheckpointRequired)
         : string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
         : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
         : MaxPixels < 1 ? Spectre.Console.ValidationResult.Error("--max-pixels must be at least 1.")
