@@ -1,6 +1,6 @@
-using SharpCam.Explanation;
+using SharpCam.Runs;
 
-namespace SharpCam.Tests.Explanation;
+namespace SharpCam.Tests.Runs;
 
 public class ShardTests
 {

@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
 
-namespace SharpCam.Explanation;
+namespace SharpCam.Runs;
 
 /// <summary>
 /// One of N disjoint parts of a data set (<c>--shard K/N</c>, K from 0 as Slurm's and Kubernetes' task indices).
