@@ -17,6 +17,7 @@ public static class CliApp
         CliCommand.Of<FailuresCommand>("failures", "Explain every misclassified test image for its predicted and its true class."),
         CliCommand.Of<MethodsCommand>("methods", "List the CAM methods with what each does."),
         CliCommand.Of<LayersCommand>("layers", "List a model's layers with their output shapes (target layer candidates)."),
+        CliCommand.Of<MergeCommand>("merge", "Join the shards of a --shard K/N run into one run folder and report."),
         CliCommand.Of<ReportCommand>("report", "Write one self-contained HTML page for a run folder (explain or failures)."),
     ];
 

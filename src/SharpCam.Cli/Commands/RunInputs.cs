@@ -2,6 +2,7 @@ using SharpCam.Cli.Console;
 using SharpCam.Data;
 using SharpCam.Explanation;
 using SharpCam.Images;
+using SharpCam.IO;
 using SharpCam.Labels;
 using SharpCam.Layers;
 using SharpCam.Models;
@@ -48,9 +49,11 @@ public sealed class RunInputs : IDisposable
             var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
             var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
             var chosen = indices ?? defaultDigits;
-            var source = RunSource.FromMnist(test, chosen is null ? Enumerable.Range(0, test.Count).ToList() : IndexSelection.Parse(chosen, test.Count));
+            var source = RunSource.FromMnist(test, chosen is null ? Enumerable.Range(0, test.Count).ToList() : IndexSelection.Parse(chosen, test.Count))
+                .Sharded(settings.ShardSpec);
             var numClasses = test.ClassNames.Count;
-            return new RunInputs(model.Module, new ClassNames(test.ClassNames), source, model.Summary(numClasses, device),
+            return new RunInputs(model.Module, new ClassNames(test.ClassNames), source,
+                model.Summary(numClasses, device) with { WeightsHash = FileHash.Of(settings.Checkpoint) },
                 LayerLocator.DefaultLayer(model.Module, LeNet.InputShape, device), () => new LeNet(numClasses).to(device),
                 OverlayStyle.GreyDigit, 3, new Owned(model, test));
         }
@@ -64,11 +67,12 @@ public sealed class RunInputs : IDisposable
         {
             Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
             InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
+            WeightsHash = zoo.Weights.Path is { } weights ? FileHash.Of(weights) : null,
         };
         var classes = zoo.NumClasses;
         return new RunInputs(zoo.Model, names,
             RunSource.FromImages(found, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!),
-                indices is null ? null : IndexSelection.Parse(indices, found.Count)),
+                indices is null ? null : IndexSelection.Parse(indices, found.Count)).Sharded(settings.ShardSpec),
             summary, spec.DefaultLayer, () => spec.Create(classes).to(device), OverlayStyle.ColourPhoto, 5, zoo);
     }
 

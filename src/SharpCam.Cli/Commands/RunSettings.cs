@@ -27,8 +27,14 @@ public class RunSettings : ModelSettings
     [Description("Continue the interrupted or killed run into the same --out (same options), skipping the items it finished.")]
     public bool Resume { get; init; }
 
+    [CommandOption("--shard <K/N>")]
+    [Description("Run only shard K of N (K from 0; e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT): the items whose key (photo path below the photos' folder, or split and index) hashes to K. `sharpcam merge` joins the shards.")]
+    public string? Shard { get; init; }
+
     [CommandOption("--out <DIR>")] [Description("Output folder (put in place as a whole when the run finishes; an earlier SharpCam run there is replaced).")]
     public string Out { get; init; } = "";
+
+    public Shard ShardSpec => Shard is null ? Runs.Shard.All : Runs.Shard.Parse(Shard);
 
     public FigureMode FigureMode => Figures switch { "none" => FigureMode.None, "failures" => FigureMode.Failures, _ => FigureMode.All };
 
@@ -41,6 +47,20 @@ public class RunSettings : ModelSettings
         : string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out DIR is required.")
         : BatchSize < 1 ? Spectre.Console.ValidationResult.Error("--batch-size must be at least 1.")
         : MaxPixels < 1 ? Spectre.Console.ValidationResult.Error("--max-pixels must be at least 1.")
+        : Shard is not null && TryShard() is { } shardError ? Spectre.Console.ValidationResult.Error(shardError)
         : Figures is not ("all" or "failures" or "none") ? Spectre.Console.ValidationResult.Error($"--figures {Figures}: use all, failures or none.")
         : Spectre.Console.ValidationResult.Success();
+
+    private string? TryShard()
+    {
+        try
+        {
+            _ = ShardSpec;
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -38,6 +38,8 @@ public sealed record RunManifest
     /// <summary>Class names in index order; empty when unknown (the report then shows indices).</summary>
     [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; init; } = [];
     [JsonPropertyName("data")] public ManifestData? Data { get; init; }
+    /// <summary>The run's options that shape its results (absent in manifests of runs made before they were recorded).</summary>
+    [JsonPropertyName("options")] public ManifestOptions? Options { get; init; }
     [JsonPropertyName("figures")] public RunFigures? Figures { get; init; }
     /// <summary>The explained images (for <see cref="RunKind.Failures"/>: the misclassified ones).</summary>
     [JsonPropertyName("items")] public required IReadOnlyList<ManifestItem> Items { get; init; }
@@ -53,6 +55,16 @@ public sealed record RunManifest
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// What the run is, without what it found: the header a resumed run must match, and the shards of one run share
+    /// (<c>sharpcam merge</c> compares them with their shard left out).
+    /// </summary>
+    public RunManifest Identity() => this with
+    {
+        Created = default, Items = [], Data = Data is null ? null : Data with { Count = 0 },
+        Figures = null, Evaluation = null, Metrics = null, Sanity = null, Failures = null, Skipped = null,
     };
 
     /// <summary>Writes <c>DIR/manifest.json</c> atomically; returns its path.</summary>
@@ -92,6 +104,22 @@ public sealed record ManifestModel
     /// <summary>[height, width].</summary>
     [JsonPropertyName("input_size")] public IReadOnlyList<int>? InputSize { get; init; }
     [JsonPropertyName("device")] public string? Device { get; init; }
+    /// <summary>"xxh128:" and the hex XxHash128 of the weights file: shards of one run must have used the same weights.</summary>
+    [JsonPropertyName("weights_hash")] public string? WeightsHash { get; init; }
+}
+
+/// <summary>Options of a run that change what it writes.</summary>
+public sealed record ManifestOptions
+{
+    [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
+    [JsonPropertyName("top_k")] public int TopK { get; init; }
+    /// <summary>"all", "failures" or "none" (<c>--figures</c>).</summary>
+    [JsonPropertyName("figures")] public string? Figures { get; init; }
+    /// <summary>Failure analysis: only the N most confident mistakes are kept.</summary>
+    [JsonPropertyName("limit")] public int? Limit { get; init; }
+    [JsonPropertyName("metrics")] public bool Metrics { get; init; }
+    /// <summary>How many methods the sanity check compares; null without one.</summary>
+    [JsonPropertyName("sanity_methods")] public int? SanityMethods { get; init; }
 }
 
 public sealed record ManifestData
@@ -99,6 +127,10 @@ public sealed record ManifestData
     [JsonPropertyName("source")] public string? Source { get; init; }
     [JsonPropertyName("split")] public string? Split { get; init; }
     [JsonPropertyName("count")] public int Count { get; init; }
+    /// <summary>"K/N" when the run explained one shard of the data set (<c>--shard</c>); <c>sharpcam merge</c> joins them.</summary>
+    [JsonPropertyName("shard")] public string? Shard { get; init; }
+    /// <summary>A run merged with <c>--allow-partial</c>: the shards ("K/N") it lacks.</summary>
+    [JsonPropertyName("missing_shards")] public IReadOnlyList<string>? MissingShards { get; init; }
 }
 
 public sealed record RunFigures

@@ -98,18 +98,18 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         TargetRule = options.Kind == RunKind.Failures ? "pred+true" : options.Target.ToString(),
         ClassNames = names.Names,
         Data = source.Data,
+        Options = new ManifestOptions
+        {
+            BatchSize = options.BatchSize, TopK = options.TopK, Figures = options.Figures.ToString().ToLowerInvariant(), Limit = options.Limit,
+            Metrics = options.Metrics, SanityMethods = options.Sanity?.Methods.Count,
+        },
         Items = [],
     };
 
     /// <summary>Writes the run's settings into a new staging folder, or checks that a resumed one was started with the same.</summary>
     private void CheckSettings(string dir, RunManifest header)
     {
-        var settings = JsonSerializer.Serialize(new
-        {
-            manifest = header with { Created = default, Data = header.Data! with { Count = 0 } },
-            batch_size = options.BatchSize, top_k = options.TopK, figures = options.Figures.ToString(), limit = options.Limit,
-            metrics = options.Metrics, sanity = options.Sanity?.Methods.Count, device = options.Device.ToString(),
-        }, RunManifest.JsonOptions);
+        var settings = JsonSerializer.Serialize(header.Identity(), RunManifest.JsonOptions);
         var path = Path.Combine(dir, SettingsFile);
         if (File.Exists(path) && File.ReadAllText(path) != settings)
             throw new InvalidOperationException($"--resume: the unfinished run in {dir} was started with other settings (model, method, data or " +

@@ -11,9 +11,10 @@ namespace SharpCam.Runs;
 /// One item of a run before it is read: what it is called and where it comes from, and how to read it. Reading
 /// (<see cref="Load"/>) happens on the run's background stage and may throw for a bad file (<see cref="InvalidDataException"/>,
 /// <see cref="IOException"/>): the run then lists the item as skipped. <c>Load(keepDisplay)</c> returns the model input
-/// (owned by the caller) and, when asked, the picture people see.
+/// (owned by the caller) and, when asked, the picture people see. <paramref name="Key"/> is the item's stable name across
+/// machines (the split and index of a digit, a photo's path below the common folder of the photos), which decides its shard.
 /// </summary>
-public sealed record RunSourceItem(string Id, string? Source, long? Index, int? TrueLabel, Func<bool, ExplainInput> Load);
+public sealed record RunSourceItem(string Id, string Key, string? Source, long? Index, int? TrueLabel, Func<bool, ExplainInput> Load);
 
 /// <summary>A C# caller's own picture for <see cref="RunSource.FromPictures(IEnumerable{RunPicture}, ImagePreprocessing, string)"/>.</summary>
 /// <param name="Id">Unique within the run; used in output file names (letters, digits, '-' and '_' are kept).</param>
@@ -44,7 +45,7 @@ public sealed class RunSource
         var items = indices.Select(i =>
         {
             var (id, sourceIndex, label) = ($"{split}-{data.SourceIndices[i]:D4}", data.SourceIndices[i], (int)labels[i]);
-            return new RunSourceItem(id, data.ImagesPath, sourceIndex, label, keep =>
+            return new RunSourceItem(id, $"{split}:{sourceIndex}", data.ImagesPath, sourceIndex, label, keep =>
             {
                 var image = data.Images[i];
                 return new ExplainInput(id, data.ImagesPath, sourceIndex, image, keep ? TensorImages.ToRgbImage(image) : null, label);
@@ -65,13 +66,15 @@ public sealed class RunSource
                                        long maxPixels, string? description = null, IReadOnlyList<int>? selection = null)
     {
         var positions = selection ?? Enumerable.Range(0, images.Count).ToList();
+        var root = CommonFolder(images.Select(i => Path.GetFullPath(i.Path)));
         var items = positions.Select(position =>
         {
             var image = images[position];
             var id = $"{position:D4}-{SafeName(Path.GetFileNameWithoutExtension(image.Path))}";
             var label = image.FolderLabel is null ? null : names.MatchFolder(image.FolderLabel);
             var source = Path.GetFullPath(image.Path);
-            return new RunSourceItem(id, source, null, label, keep =>
+            var key = Path.GetRelativePath(root, source).Replace(Path.DirectorySeparatorChar, '/');
+            return new RunSourceItem(id, key, source, null, label, keep =>
             {
                 ImageLimits.CheckPixels(image.Path, maxPixels);
                 var photo = ImageFile.Read(image.Path);
@@ -103,9 +106,56 @@ public sealed class RunSource
         await foreach (var picture in pictures.WithCancellation(cancellation))
         {
             var id = SafeName(picture.Id);
-            yield return new RunSourceItem(id, picture.Source, null, picture.TrueLabel, keep =>
+            yield return new RunSourceItem(id, id, picture.Source, null, picture.TrueLabel, keep =>
                 new ExplainInput(id, picture.Source, null, preprocessing.ToTensor(picture.Picture), keep ? picture.Picture : null, picture.TrueLabel));
         }
+    }
+
+    /// <summary>
+    /// Only the items of one shard (<see cref="Shard.Contains"/> on their keys); ids stay those of the whole data set,
+    /// so the shards of a run can be merged. Counting the shard's items reads no file.
+    /// </summary>
+    public RunSource Sharded(Shard shard)
+    {
+        if (shard.IsAll) return this;
+        var count = Data.Count > 0 ? Count(shard) : 0;
+        return new RunSource(Data with { Count = count, Shard = shard.ToString() }, c => Filter(_items(c), shard, c));
+    }
+
+    private int Count(Shard shard)
+    {
+        int count = 0;
+        var items = _items(default).GetAsyncEnumerator();
+        try
+        {
+            while (items.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                if (shard.Contains(items.Current.Key)) count++;
+        }
+        finally
+        {
+            items.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return count;
+    }
+
+    private static async IAsyncEnumerable<RunSourceItem> Filter(IAsyncEnumerable<RunSourceItem> items, Shard shard,
+                                                                [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var item in items.WithCancellation(cancellation))
+            if (shard.Contains(item.Key)) yield return item;
+    }
+
+    /// <summary>The deepest folder holding every path (the photos' root, whatever it is mounted as on each machine).</summary>
+    private static string CommonFolder(IEnumerable<string> paths)
+    {
+        string? common = null;
+        foreach (var folder in paths.Select(p => Path.GetDirectoryName(p) ?? p))
+        {
+            common ??= folder;
+            while (!(folder == common || folder.StartsWith(common.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                common = Path.GetDirectoryName(common) ?? "";
+        }
+        return common ?? "";
     }
 
     private static async IAsyncEnumerable<T> ToAsync<T>(IEnumerable<T> items, [EnumeratorCancellation] CancellationToken cancellation)
