@@ -21,6 +21,7 @@ public static class CliApp
             config.AddCommand<FailuresCommand>("failures").WithDescription("Explain every misclassified test image for its predicted and its true class.");
             config.AddCommand<MethodsCommand>("methods").WithDescription("List the CAM methods with what each does.");
             config.AddCommand<LayersCommand>("layers").WithDescription("List a model's layers with their output shapes (target layer candidates).");
+            config.AddCommand<ServeCommand>("serve").WithDescription("Explore a run folder in the browser: filter, re-explain any item with any method, layer or class, try your own image.");
             config.AddCommand<ReportCommand>("report").WithDescription("Write one self-contained HTML page for a run folder (explain or failures).");
         });
         return app;

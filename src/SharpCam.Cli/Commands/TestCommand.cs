@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using SharpCam.Cli.Console;
 using SharpCam.Data;
+using SharpCam.Models;
 using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
