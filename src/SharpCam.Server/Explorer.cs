@@ -63,6 +63,9 @@ public sealed class Explorer : IDisposable
         }, cancellation);
     }
 
+    /// <summary>Explanations kept now (at most <see cref="ServeOptions.ResultsKept"/>).</summary>
+    public int ResultsHeld => _results.Count;
+
     public Explanation FindResult(string id) => _results.Find(id) ?? throw new UnknownIdException("explanation", id);
 
     /// <summary>Explains one subject as <paramref name="request"/> asks; waits its turn for the model, or is refused (429).</summary>

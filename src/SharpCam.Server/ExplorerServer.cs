@@ -105,6 +105,7 @@ public sealed class ExplorerServer : IAsyncDisposable
             ["/"] = Read("index.html", "text/html; charset=utf-8"),
             ["/app.js"] = Read("app.js", "text/javascript; charset=utf-8"),
             ["/app.css"] = Read("app.css", "text/css; charset=utf-8"),
+            ["/favicon.svg"] = Read("favicon.svg", "image/svg+xml"),
         };
     }
 

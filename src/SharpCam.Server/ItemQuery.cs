@@ -45,12 +45,14 @@ public sealed class ItemIndex
     private readonly IReadOnlyList<RunItem> _byIndex;
     private readonly IReadOnlyList<RunItem> _byRank;
     private readonly IReadOnlyList<RunItem> _byConfidence;
+    private readonly IReadOnlyList<RunItem> _byConfidenceDescending;
 
     public ItemIndex(IReadOnlyList<RunItem> items, int classCount)
     {
         _byIndex = items;
         _byRank = items.OrderByDescending(i => i.IsMistake).ThenByDescending(i => i.IsMistake ? i.Confidence : 0).ThenBy(i => i.Position).ToList();
         _byConfidence = items.OrderBy(i => i.Confidence).ThenBy(i => i.Position).ToList();
+        _byConfidenceDescending = items.OrderByDescending(i => i.Confidence).ThenBy(i => i.Position).ToList();
         Confusion = new long[classCount, classCount];
         foreach (var item in items)
             if (item.TrueLabel is { } t && t >= 0 && t < classCount && item.Predicted >= 0 && item.Predicted < classCount)
@@ -66,11 +68,11 @@ public sealed class ItemIndex
     {
         if (query.Offset < 0) throw new RequestRefusedException(400, "offset must be 0 or more.");
         if (query.Limit is < 1 or > ItemQuery.MaxLimit) throw new RequestRefusedException(400, $"limit must be between 1 and {ItemQuery.MaxLimit}.");
-        IEnumerable<RunItem> ordered = query.Order switch
+        var ordered = query.Order switch
         {
             ItemOrder.Index => _byIndex,
             ItemOrder.ConfidenceAscending => _byConfidence,
-            ItemOrder.ConfidenceDescending => _byConfidence.Reverse(),
+            ItemOrder.ConfidenceDescending => _byConfidenceDescending,
             _ => _byRank,
         };
         var page = new List<RunItem>(query.Limit);
