@@ -56,12 +56,16 @@ public sealed class ExplorerServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Serves until <paramref name="cancellation"/> (Ctrl-C), then stops: running requests finish, new ones are refused.</summary>
+    /// <summary>
+    /// Serves until <paramref name="cancellation"/> is cancelled or the host is asked to stop (Ctrl-C or SIGTERM reach
+    /// ASP.NET Core's console lifetime first), then returns; <see cref="DisposeAsync"/> lets running requests finish.
+    /// </summary>
     public async Task RunUntilAsync(CancellationToken cancellation)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellation);
+            await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) { }
     }
