@@ -18,6 +18,7 @@ public static class CliApp
         CliCommand.Of<MethodsCommand>("methods", "List the CAM methods with what each does."),
         CliCommand.Of<LayersCommand>("layers", "List a model's layers with their output shapes (target layer candidates)."),
         CliCommand.Of<MergeCommand>("merge", "Join the shards of a --shard K/N run into one run folder and report."),
+        CliCommand.Of<ServeCommand>("serve", "Explore a run folder in the browser: filter, re-explain any item with any method, layer or class, try your own image."),
         CliCommand.Of<ReportCommand>("report", "Write one self-contained HTML page for a run folder (explain or failures)."),
     ];
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using SharpCam.Cli.Console;
 using SharpCam.Data;
 using SharpCam.Explanation;
+using SharpCam.Models;
 using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;

@@ -40,6 +40,19 @@ public static class QualityChecks
         ];
     }
 
+    /// <summary>The faithfulness metrics of <paramref name="method"/>'s maps of one batch, as the manifest's metrics section.</summary>
+    public static IReadOnlyList<MetricSeries> Faithfulness(CamMethod method, Tensor images, IReadOnlyList<ICamTarget>? targets = null,
+                                                           IProgress<ProgressUpdate>? progress = null)
+    {
+        using var scope = NewDisposeScope();
+        using var result = method.Explain(images, targets);
+        var values = FaithfulnessOfBatch(method.Model, images, result.Maps, result.Targets, progress);
+        var perItem = Enumerable.Range(0, (int)images.shape[0])
+            .Select(i => (IReadOnlyDictionary<string, double>)FaithfulnessMetrics.Select((m, k) => (m.Name, values[k][i])).ToDictionary(x => x.Name, x => x.Item2))
+            .ToList();
+        return FaithfulnessSeries(method.Name, perItem);
+    }
+
     /// <summary>The manifest's metrics section: per metric, <paramref name="method"/>'s values per item (in item order) and their mean.</summary>
     public static IReadOnlyList<MetricSeries> FaithfulnessSeries(string method, IReadOnlyList<IReadOnlyDictionary<string, double>> perItem) =>
         FaithfulnessMetrics.Select(m =>

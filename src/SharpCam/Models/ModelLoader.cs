@@ -1,11 +1,10 @@
 using SharpCam.Checkpoints;
 using SharpCam.Explanation;
-using SharpCam.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace SharpCam.Cli.Commands;
+namespace SharpCam.Models;
 
 /// <summary>A model ready to run: the module, what it is, and the checkpoint it came from.</summary>
 public sealed record LoadedModel(Module<Tensor, Tensor> Module, string Architecture, string Source, CheckpointMetadata Metadata) : IDisposable
@@ -20,7 +19,7 @@ public sealed record LoadedModel(Module<Tensor, Tensor> Module, string Architect
     public void Dispose() => Module.Dispose();
 }
 
-/// <summary>Builds models from the CLI's --checkpoint / --model / --weights options.</summary>
+/// <summary>Builds the notebook's LeNet from a checkpoint (the CLI's --checkpoint, a run folder's model).</summary>
 public static class ModelLoader
 {
     /// <summary>The notebook's LeNet with the weights of a checkpoint in any supported format, in eval mode.</summary>
