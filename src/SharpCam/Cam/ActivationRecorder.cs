@@ -132,7 +132,7 @@ internal sealed class ActivationRecorder
                     $"needs that layer ({scoredLayer ?? "the model output"}) to come after every target layer.");
             var wrt = _layers.Select(l => kept[l.Name]).ToList();
             if (leafInput is not null) wrt.Add(leafInput);
-            autograd.backward(total, inputs: wrt);
+            using (new MkldnnOff()) autograd.backward(total, inputs: wrt);   // oneDNN's backward-data is wrong on AVX2+ CPUs
             // detach() makes new handles in the caller's dispose scope and lets the graph go.
             return new RecordedPass(logits.detach(), scoredTensor.detach(),
                 _layers.Select(l => new LayerCapture(l.Name, kept[l.Name].detach(), GradientOf(kept[l.Name]))).ToList(),
