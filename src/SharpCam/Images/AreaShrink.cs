@@ -10,43 +10,66 @@ public static class AreaShrink
     {
         if (width <= 0 || height <= 0 || width > image.Width || height > image.Height)
             throw new ArgumentException($"Cannot shrink a {image.Width}x{image.Height} picture to {width}x{height}.");
-        var columns = Coverage(image.Width, width);
-        var rows = Coverage(image.Height, height);
-        // Horizontal pass into doubles, then vertical pass with rounding.
-        var across = new double[image.Height, width * 3];
+        var columns = new Coverage(image.Width, width);
+        var rows = new Coverage(image.Height, height);
+        var pixels = image.Pixels;
+        int sourceStride = image.Width * 3, stride = width * 3;
+
+        var across = new double[image.Height * stride];  // horizontal pass
         for (int y = 0; y < image.Height; y++)
         for (int x = 0; x < width; x++)
-            foreach (var (source, weight) in columns[x])
-            {
-                int o = 3 * (y * image.Width + source);
-                for (int c = 0; c < 3; c++) across[y, 3 * x + c] += weight * image.Pixels[o + c];
-            }
-        var result = new RgbImage(width, height);
-        for (int y = 0; y < height; y++)
-        for (int i = 0; i < width * 3; i++)
         {
-            double sum = 0;
-            foreach (var (source, weight) in rows[y]) sum += weight * across[source, i];
-            result.Pixels[y * width * 3 + i] = (byte)Math.Clamp(Math.Round(sum), 0, 255);
+            double r = 0, g = 0, b = 0;
+            int p = y * sourceStride + 3 * columns.Start[x];
+            for (int k = 0; k < columns.Count[x]; k++, p += 3)
+            {
+                double w = columns.Weights[x * columns.MaxCount + k];
+                r += w * pixels[p];
+                g += w * pixels[p + 1];
+                b += w * pixels[p + 2];
+            }
+            int o = y * stride + 3 * x;
+            (across[o], across[o + 1], across[o + 2]) = (r, g, b);
+        }
+
+        var result = new RgbImage(width, height);
+        var line = new double[stride];
+        for (int y = 0; y < height; y++)
+        {
+            Array.Clear(line);
+            for (int k = 0; k < rows.Count[y]; k++)
+            {
+                double w = rows.Weights[y * rows.MaxCount + k];
+                var source = across.AsSpan((rows.Start[y] + k) * stride, stride);
+                for (int i = 0; i < stride; i++) line[i] += w * source[i];
+            }
+            for (int i = 0; i < stride; i++) result.Pixels[y * stride + i] = (byte)Math.Clamp(Math.Round(line[i]), 0, 255);
         }
         return result;
     }
 
-    /// <summary>For each of <paramref name="size"/> new pixels, the source pixels it covers and their weights (summing to 1).</summary>
-    private static List<(int Source, double Weight)>[] Coverage(int sourceSize, int size)
+    /// <summary>For each of <c>size</c> new pixels: the first source pixel it covers, how many, and their weights (summing to 1).</summary>
+    private sealed class Coverage
     {
-        double scale = (double)sourceSize / size;
-        var coverage = new List<(int, double)>[size];
-        for (int d = 0; d < size; d++)
+        public readonly int[] Start, Count;
+        public readonly double[] Weights;
+        public readonly int MaxCount;
+
+        public Coverage(int sourceSize, int size)
         {
-            double start = d * scale, end = Math.Min(sourceSize, (d + 1) * scale);
-            var list = coverage[d] = [];
-            for (int s = (int)start; s < end; s++)
+            double scale = (double)sourceSize / size;
+            MaxCount = (int)Math.Ceiling(scale) + 1;
+            (Start, Count, Weights) = (new int[size], new int[size], new double[size * MaxCount]);
+            for (int d = 0; d < size; d++)
             {
-                double overlap = Math.Min(end, s + 1) - Math.Max(start, s);
-                if (overlap > 0) list.Add((s, overlap / scale));
+                double start = d * scale, end = Math.Min(sourceSize, (d + 1) * scale);
+                Start[d] = (int)start;
+                for (int s = (int)start; s < end; s++)
+                {
+                    double overlap = Math.Min(end, s + 1) - Math.Max(start, s);
+                    if (overlap > 0) Weights[d * MaxCount + Count[d]++] = overlap / scale;
+                }
             }
         }
-        return coverage;
     }
 }

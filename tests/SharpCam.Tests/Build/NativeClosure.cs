@@ -22,7 +22,7 @@ public static class NativeClosure
             files.AddRange(elves);
             foreach (var elf in elves)
             {
-                var who = Path.GetRelativePath(Path.GetDirectoryName(root)!, elf.Path);
+                var who = Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(root))!, elf.Path);
                 if (IsGui(Path.GetFileName(elf.Path))) problems.Add($"{who} is a GUI toolkit library and is shipped.");
                 foreach (var need in elf.Needed)
                 {

@@ -36,7 +36,8 @@ public class NativeDependencyTests
         // Guards against a vacuous pass: the libraries we know we ship were found and read.
         Assert.Contains(checkedFiles, f => Path.GetFileName(f.Path) == "libSkiaSharp.so" && f.Needed.Contains("libc.so.6"));
         Assert.Contains(checkedFiles, f => Path.GetFileName(f.Path) == "libtorch_cpu.so" && f.Needed.Contains("libc10.so"));
-        Assert.True(problems.Count == 0, $"{problems.Count} native dependency problem(s):\n" + string.Join("\n", problems.Take(40)));
+        Assert.True(problems.Count == 0, $"{problems.Count} native dependency problem(s) (a file left by an older build? delete the bin folders and rebuild):\n"
+                                         + string.Join("\n", problems.Take(40)));
     }
 
     [Fact]

@@ -31,6 +31,18 @@ public class PngTests
     }
 
     [Fact]
+    public void EncodingIsDeterministicAndSmallForSmoothPictures()
+    {
+        var image = new RgbImage(256, 64);
+        for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)(i / 3 % 256);
+        var png = Png.Encode(image);
+        Assert.Equal(png, Png.Encode(image));
+        // A horizontal ramp is constant under the Sub filter: far below the 49 KB of raw pixels.
+        Assert.True(png.Length < 2000, $"{png.Length} bytes");
+        Assert.Equal(image.Pixels, ImageFile.Decode(png, "ramp").Pixels);
+    }
+
+    [Fact]
     public void AFolderThatCannotBeCreatedGivesAClearError()
     {
         using var temp = new TempFolder();

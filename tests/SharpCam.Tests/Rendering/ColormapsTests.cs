@@ -60,4 +60,16 @@ public class ColormapsTests
         var error = Assert.Throws<ArgumentException>(() => Colormaps.Jet.ColorOf(float.NaN));
         Assert.Contains("NaN", error.Message);
     }
+
+    [Fact]
+    public void ApplyToRangeSpreadsTheMapsOwnRangeOverTheColours()
+    {
+        // imshow's default normalisation: the smallest value is blue, the largest red, halfway white.
+        var image = Colormaps.Bwr.ApplyToRange(new float[,] { { 0.1f, 0.2f, 0.3f } });
+        Assert.Equal(new byte[] { 0, 0, 255 }, image.Pixels[..3]);
+        Assert.Equal(new byte[] { 255, 0, 0 }, image.Pixels[6..]);
+        Assert.True(image.Pixels[3..6].All(v => v > 250), $"the middle value should be white, got ({string.Join(", ", image.Pixels[3..6])})");
+        // A constant map has no range: it takes the first colour, as matplotlib draws it.
+        Assert.Equal(new byte[] { 0, 0, 255, 0, 0, 255 }, Colormaps.Bwr.ApplyToRange(new float[,] { { 0.4f, 0.4f } }).Pixels);
+    }
 }
