@@ -16,7 +16,7 @@ public class RunSettings : ModelSettings
     public string Figures { get; init; } = "all";
 
     [CommandOption("--max-pixels <N>")]
-    [Description("Refuse (skip, naming it) any image larger than N pixels, read from its header before decoding (default 64000000: 64 megapixels).")]
+    [Description("Refuse (skip, naming it) any image larger than N pixels, read from its header before decoding (default 89478485, PIL's decompression-bomb limit).")]
     [DefaultValue(ImageLimits.DefaultMaxPixels)]
     public long MaxPixels { get; init; } = ImageLimits.DefaultMaxPixels;
 

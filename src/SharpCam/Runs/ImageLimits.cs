@@ -6,10 +6,11 @@ namespace SharpCam.Runs;
 public static class ImageLimits
 {
     /// <summary>
-    /// 64 megapixels: every phone and most camera photos (a 48-MP phone photo is 8064×6048), while decoding one stays
-    /// under 200 MB of RGB bytes; a 20000×20000 image (400 MP, 1.2 GB decoded) is refused.
+    /// PIL's decompression-bomb threshold (Image.MAX_IMAGE_PIXELS, 89,478,485 pixels, about 256 MiB as RGBA), so
+    /// nothing the notebook's readers open unwarned is refused, every phone photo included (a 48-MP one is 8064×6048),
+    /// while a 20000×20000 image (400 MP, 1.2 GB decoded) is refused from its header.
     /// </summary>
-    public const long DefaultMaxPixels = 64_000_000;
+    public const long DefaultMaxPixels = 89_478_485;
 
     /// <summary>Throws <see cref="InvalidDataException"/> naming the file when its header declares more than <paramref name="maxPixels"/> pixels.</summary>
     public static void CheckPixels(string path, long maxPixels)
