@@ -126,6 +126,26 @@ public class ExplorerServerBrowserTests(TrainedTinyModel trained, ITestOutputHel
         Assert.True(await browser.EvaluateAsync<bool>("document.querySelector('#message').hidden"));
     }
 
+    [ChromiumOnlyFact]
+    public async Task WhenTheModelIsBusyThePageSaysSoAndRetries()
+    {
+        await using var server = await ServeRuns.StartAsync(ServeRuns.Explain(trained), queueLength: 0);
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await browser.NavigateAsync(server.Url.AbsoluteUri);
+        await WaitFor(browser, "document.body.dataset.ready === '1'");
+        // Hold the model, as another user's long call would: with no queue, the page's request is answered 429.
+        var release = new TaskCompletionSource();
+        var holding = Task.Run(() => server.Explorer.Gate.RunAsync(() => release.Task.Wait(TimeSpan.FromSeconds(60)), CancellationToken.None));
+        while (server.Explorer.Gate.Admitted == 0) await Task.Delay(5);
+        await browser.ClickAsync("#items button.item");
+        await WaitFor(browser, $"document.querySelector('{PanelA} .state')?.textContent.startsWith('the model is busy; retrying')");
+        release.SetResult();
+        await holding;
+        await WaitFor(browser, $"document.querySelector('{PanelA}').dataset.state === 'ready'");
+        Assert.NotEmpty(browser.Errors);
+        Assert.All(browser.Errors, e => Assert.Contains("429", e));   // Chromium logs each refused request; nothing else went wrong
+    }
+
     /// <summary>Drops a file on an element as a user dragging it from the desktop would (DevTools Input.dispatchDragEvent).</summary>
     private static async Task Drop(HeadlessChromium browser, string selector, string file)
     {
