@@ -104,6 +104,11 @@ public sealed class Explorer : IDisposable
     /// <summary>The subject's picture as the page shows it.</summary>
     public byte[] PicturePng(string key) => _pictures.GetOrAdd("picture:" + key, () => _files.PngOf(FindSubject(key).Display));
 
+    /// <summary>The subject's picture at list size (96 pixels at most), so a page of photo thumbnails stays small.</summary>
+    public byte[] ThumbnailPng(string key) => _pictures.GetOrAdd("thumbnail:" + key, () => _files.PngOf(DisplayImages.Fit(FindSubject(key).Display, ThumbnailSide)));
+
+    public const int ThumbnailSide = 96;
+
     /// <summary>The map upsampled to the picture's size: blue-white-red on digits (as the report), JET on photos (as the notebook's overlay).</summary>
     public byte[] HeatmapPng(string resultId) => _pictures.GetOrAdd("heatmap:" + resultId, () =>
     {

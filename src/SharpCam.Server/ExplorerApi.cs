@@ -22,6 +22,7 @@ public static class ExplorerApi
         app.MapGet("/api/run", () => Json(RunSummary(explorer, options)));
         app.MapGet("/api/items", (HttpContext context) => Json(Page(explorer, ParseQuery(context.Request.Query, explorer.Run.Names.Count))));
         app.MapGet("/api/subjects/{key}/picture.png", (string key) => Png(explorer.PicturePng(key)));
+        app.MapGet("/api/subjects/{key}/thumbnail.png", (string key) => Png(explorer.ThumbnailPng(key)));
         app.MapPost("/api/explain", async (HttpContext context) =>
         {
             var request = await context.Request.ReadFromJsonAsync<ExplainRequest>(context.RequestAborted)
@@ -90,7 +91,7 @@ public static class ExplorerApi
             items = page.Items.Select(i => new
             {
                 id = i.Id, true_label = i.TrueLabel, true_name = i.TrueName, predicted = i.Predicted, predicted_name = i.PredictedName,
-                confidence = i.Confidence, mistake = i.IsMistake, picture = PictureUrl(i.Id),
+                confidence = i.Confidence, mistake = i.IsMistake, thumbnail = SubjectUrl(i.Id, "thumbnail.png"),
             }),
         };
     }
@@ -112,13 +113,13 @@ public static class ExplorerApi
             server_ms = Math.Round(e.ServerMilliseconds, 2),
             urls = new
             {
-                picture = PictureUrl(e.Subject.Key), heatmap = $"{baseUrl}/heatmap.png", overlay = $"{baseUrl}/overlay.png",
+                picture = SubjectUrl(e.Subject.Key, "picture.png"), heatmap = $"{baseUrl}/heatmap.png", overlay = $"{baseUrl}/overlay.png",
                 panels = $"{baseUrl}/panels.png", npy = $"{baseUrl}/map.npy",
             },
         };
     }
 
-    private static string PictureUrl(string key) => $"/api/subjects/{Uri.EscapeDataString(key)}/picture.png";
+    private static string SubjectUrl(string key, string file) => $"/api/subjects/{Uri.EscapeDataString(key)}/{file}";
 
     /// <summary>Reads the upload body up to the byte limit; a larger one is refused before it is all received.</summary>
     private static async Task<byte[]> ReadUpload(HttpContext context, ServeOptions options)

@@ -129,7 +129,7 @@ function itemRow(item) {
   button.type = "button";
   Object.assign(button.dataset, { id: item.id, true: item.true_label ?? "", pred: item.predicted });
   const picture = element("img");
-  picture.src = item.picture; picture.alt = ""; picture.loading = "lazy";
+  picture.src = item.thumbnail; picture.alt = ""; picture.loading = "lazy";
   button.append(picture, element("span", "id", item.id),
     element("span", "labels", item.true_name != null ? `${item.true_name} → ${item.predicted_name}` : `→ ${item.predicted_name}`),
     element("span", "confidence", percent(item.confidence)));

@@ -18,6 +18,9 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public const string ExecutablePath = "/usr/bin/chromium";
     public static bool Available => File.Exists(ExecutablePath);
 
+    /// <summary>Why a browser test cannot run here, or null when it can.</summary>
+    public static string? Unavailable => Available ? null : $"{ExecutablePath} is not installed (apt-get install chromium)";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly Process _process;
     private readonly string _profile;

@@ -11,7 +11,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
 {
     public ChromiumFactAttribute()
     {
-        if (!HeadlessChromium.Available) Skip = $"{HeadlessChromium.ExecutablePath} is not installed (apt-get install chromium)";
+        if (HeadlessChromium.Unavailable is { } reason) Skip = reason;
         else if (SharedData.Root is null) Skip = "../shared (reference fixtures) is not present beside the repository";
     }
 }

@@ -12,7 +12,7 @@ public sealed class ChromiumOnlyFactAttribute : FactAttribute
 {
     public ChromiumOnlyFactAttribute()
     {
-        if (!HeadlessChromium.Available) Skip = $"{HeadlessChromium.ExecutablePath} is not installed (apt-get install chromium)";
+        Skip = HeadlessChromium.Unavailable;
     }
 }
 
@@ -115,7 +115,7 @@ public class ExplorerServerBrowserTests(TrainedTinyModel trained, ITestOutputHel
         await WaitFor(browser, "document.body.dataset.ready === '1'");
         var notAnImage = files.File("notes.png");
         await File.WriteAllTextAsync(notAnImage, "these are notes, not a picture");
-        await Drop(browser, "#drop", notAnImage);
+        await ChooseFile(browser, "#file", notAnImage);   // the "choose a file" way in, this time
         await WaitFor(browser, "document.querySelector('#drop').dataset.state === 'error'");
         Assert.Contains("not a picture the server reads", await Text(browser, "#message"));
         // The failed request is the only error the browser saw (Chromium logs the 415 response itself).
@@ -126,6 +126,26 @@ public class ExplorerServerBrowserTests(TrainedTinyModel trained, ITestOutputHel
         Assert.True(await browser.EvaluateAsync<bool>("document.querySelector('#message').hidden"));
     }
 
+    [ChromiumOnlyFact]
+    public async Task WhenTheModelIsBusyThePageSaysSoAndRetries()
+    {
+        await using var server = await ServeRuns.StartAsync(ServeRuns.Explain(trained), queueLength: 0);
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await browser.NavigateAsync(server.Url.AbsoluteUri);
+        await WaitFor(browser, "document.body.dataset.ready === '1'");
+        // Hold the model, as another user's long call would: with no queue, the page's request is answered 429.
+        var release = new TaskCompletionSource();
+        var holding = Task.Run(() => server.Explorer.Gate.RunAsync(() => release.Task.Wait(TimeSpan.FromSeconds(60)), CancellationToken.None));
+        while (server.Explorer.Gate.Admitted == 0) await Task.Delay(5);
+        await browser.ClickAsync("#items button.item");
+        await WaitFor(browser, $"document.querySelector('{PanelA} .state')?.textContent.startsWith('the model is busy; retrying')");
+        release.SetResult();
+        await holding;
+        await WaitFor(browser, $"document.querySelector('{PanelA}').dataset.state === 'ready'");
+        Assert.NotEmpty(browser.Errors);
+        Assert.All(browser.Errors, e => Assert.Contains("429", e));   // Chromium logs each refused request; nothing else went wrong
+    }
+
     /// <summary>Drops a file on an element as a user dragging it from the desktop would (DevTools Input.dispatchDragEvent).</summary>
     private static async Task Drop(HeadlessChromium browser, string selector, string file)
     {
@@ -134,6 +154,13 @@ public class ExplorerServerBrowserTests(TrainedTinyModel trained, ITestOutputHel
         var data = new { items = Array.Empty<object>(), files = new[] { file }, dragOperationsMask = 1 };
         foreach (var type in new[] { "dragEnter", "dragOver", "drop" })
             await browser.SendAsync("Input.dispatchDragEvent", new { type, x, y, data });
+    }
+
+    /// <summary>Picks a file in a file input, as the browser's file chooser would (DevTools DOM.setFileInputFiles).</summary>
+    private static async Task ChooseFile(HeadlessChromium browser, string selector, string file)
+    {
+        var input = await browser.SendAsync("Runtime.evaluate", new { expression = $"document.querySelector('{selector}')" });
+        await browser.SendAsync("DOM.setFileInputFiles", new { files = new[] { file }, objectId = input["result"]!["objectId"]!.GetValue<string>() });
     }
 
     private static async Task SetValue(HeadlessChromium browser, string selector, string value) =>
