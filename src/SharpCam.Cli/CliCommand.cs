@@ -20,11 +20,16 @@ public sealed record CliCommand(string Name, string Description, Type SettingsTy
         SettingsType.GetProperties().Select(p => p.GetCustomAttribute<CommandArgumentAttribute>()).OfType<CommandArgumentAttribute>()
             .OrderBy(a => a.Position).Select(a => a.ValueName).ToList();
 
-    /// <summary>TSettings of Command&lt;TSettings&gt;; a plain Command has none of its own.</summary>
+    /// <summary>The last positional argument takes any number of words (merge's SHARD_DIR...): no word is stray there.</summary>
+    public bool TakesAnyNumberOfArguments =>
+        SettingsType.GetProperties().Any(p => p.GetCustomAttribute<CommandArgumentAttribute>() is not null && p.PropertyType.IsArray);
+
+    /// <summary>TSettings of Command&lt;TSettings&gt; or AsyncCommand&lt;TSettings&gt;; a plain Command has none of its own.</summary>
     private static Type SettingsOf(Type command)
     {
         for (var type = command; type is not null; type = type.BaseType)
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Command<>)) return type.GetGenericArguments()[0];
+            if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Command<>) || type.GetGenericTypeDefinition() == typeof(AsyncCommand<>)))
+                return type.GetGenericArguments()[0];
         return typeof(EmptyCommandSettings);
     }
 }

@@ -7,9 +7,10 @@ namespace SharpCam.Cam;
 /// under it: libtorch 2.10's oneDNN convolution backward-data gives wrong input gradients on AVX2/AVX-512 CPUs (off by
 /// ~10 on values of ~50, NaN, changing from call to call; tests/SharpCam.Tests/Cam/ConvolutionBackwardTests), while
 /// ATen's own kernels match conv_transpose2d exactly. Forwards keep oneDNN, which is several times faster.
-/// TorchSharp has no binding for the switch, so it is at::globalContext().setUserEnabledMkldnn, called directly.
+/// TorchSharp has no binding for the switch, so it is at::globalContext().setUserEnabledMkldnn, called directly. Public
+/// for callers who take input gradients through convolutions themselves.
 /// </summary>
-internal sealed class MkldnnOff : IDisposable
+public sealed class MkldnnOff : IDisposable
 {
     private static readonly object Gate = new();
     private readonly bool _previous;

@@ -15,8 +15,19 @@ public static class ImageLimits
     /// <summary>Throws <see cref="InvalidDataException"/> naming the file when its header declares more than <paramref name="maxPixels"/> pixels.</summary>
     public static void CheckPixels(string path, long maxPixels)
     {
-        var s = ImageFile.ReadSize(path);   // its errors name the file: missing, unreadable, not an image
-        long pixels = s.Pixels;
+        (int Width, int Height)? size;
+        try
+        {
+            size = ImageHeader.ReadSize(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"Image file not found: {path}", path, e);
+        }
+        if (size is not { } s) return;   // not a header we know: the decoder reports the file
+        if (s.Width <= 0 || s.Height <= 0)
+            throw new InvalidDataException($"{path}: the header declares a {s.Width}×{s.Height} image; the file is damaged.");
+        long pixels = (long)s.Width * s.Height;
         if (pixels > maxPixels)
             throw new InvalidDataException($"{path}: {s.Width}×{s.Height} is {pixels / 1e6:0.#} megapixels, more than --max-pixels " +
                                            $"{maxPixels:D}; shrink the image or raise --max-pixels.");
