@@ -49,7 +49,11 @@ public class GuidedBackpropTests
         var before = InputGradient(model, f["images"], f["pred"]);
         using (var result = new GuidedBackprop(model).Explain(f["images"], CamFixtures.ClassTargets(f["pred"])))
             Assert.True((result.InputAttributions! - before).abs().max().item<float>() > 0.01f, "guided and plain gradients should differ");
-        TensorAssert.Close(before, InputGradient(model, f["images"], f["pred"]), 0, "plain input gradient after Guided Backprop");
+        // Equal up to kernel choice (a parallel test may switch oneDNN off for its own backward meanwhile); a guided
+        // backward left behind would differ by far more (the assertion above: over 0.01).
+        var scale = Math.Max(1.0, before.abs().max().item<float>());
+        TensorAssert.Close(before, InputGradient(model, f["images"], f["pred"]), Float32Error.BetweenRuns(Float32Error.ForwardChain(model), scale),
+            "plain input gradient after Guided Backprop");
         Assert.All(model.parameters(), p => Assert.Null(p.grad));
     }
 

@@ -23,7 +23,9 @@ public class ZooModelTests
         using var expected = ModelZoo.Get(name).Create(numClasses);
         FormulaWeights.Fill(expected);
         var input = name == "lenet" ? FormulaWeights.Input(size).mean([1], keepdim: true) : FormulaWeights.Input(size);
-        using (no_grad()) TensorAssert.Close(expected.call(input), model.call(input), 0, $"{name} logits after loading");
+        // Not bit for bit: tests run in parallel, and a CAM backward elsewhere switches oneDNN off process-wide for its
+        // duration (SharpCam.Cam.MkldnnOff), so two forwards may take different kernels. A wrong weight is far outside this.
+        using (no_grad()) TensorAssert.LogitsClose(expected.call(input), model.call(input), expected, $"{name} after loading");
     }
 
     /// <summary><paramref name="name"/> with <paramref name="numClasses"/> classes and the formula weights; its state dict is a user's in memory.</summary>
