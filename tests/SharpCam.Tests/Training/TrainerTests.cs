@@ -42,11 +42,25 @@ public class TrainerTests
 
         var expected = Load("adam_steps.npz");
         var losses = expected["losses"].data<float>().ToArray();
-        // Measured: losses ≈ 2.29 within 1 float32 ulp (2.4e-7), weights (up to ≈ 0.4) within 1.8e-7; the conv
-        // kernels of libtorch 2.10 and torch 1.13 add in different orders. Tolerance 1e-6 for both.
+        // Losses (≈ 2.29, a mean of 32 cross-entropies over 10 logits) carry the forward's rounding: 1e-6 is 4 ulp.
         for (int i = 0; i < steps; i++) Assert.Equal(losses[i], summary.Epochs[i].TrainLoss, 1e-6);
+        // Weights: Adam's early updates are nearly sign(g)·lr (step 1 is exactly lr·g/(|g|+ε)), so a weight whose gradient
+        // is near zero can move by anything in [-lr, lr] when the two libraries' gradients differ in the last bits (kernel
+        // sets add in other orders: measured 1.1e-6 under ATEN_CPU_CAPABILITY=default). The bound that rounding cannot
+        // break is each run's whole movement, lr per step, twice. An optimizer that is wrong (lr, β, bias correction,
+        // weight decay) shows in the losses of steps 2 and 3 and moves every weight, mostly by far more than this.
+        double lr = new TrainingOptions().LearningRate;
         foreach (var (key, value) in model.state_dict())
-            TensorAssert.Close(expected[$"after{steps}.{key}"], value, 1e-6, key);
+            TensorAssert.Close(expected[$"after{steps}.{key}"], value, 2 * steps * lr, key);
+        // Most weights have gradients far from zero, and their steps agree to float32 rounding of the update.
+        var total = 0L;
+        var close = 0L;
+        foreach (var (key, value) in model.state_dict())
+        {
+            total += value.numel();
+            close += (expected[$"after{steps}.{key}"] - value).abs().le(1e-6).sum().item<long>();
+        }
+        Assert.True(close >= total * 0.99, $"{total - close} of {total} weights differ by more than 1e-6");
     }
 
     [Fact]
