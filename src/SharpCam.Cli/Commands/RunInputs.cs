@@ -72,7 +72,7 @@ public sealed class RunInputs : IDisposable
         var classes = zoo.NumClasses;
         return new RunInputs(zoo.Model, names,
             RunSource.FromImages(found, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!),
-                indices is null ? null : IndexSelection.Parse(indices, found.Count)).Sharded(settings.ShardSpec),
+                indices is null ? null : IndexSelection.Parse(indices, found.Count), settings.Decoding).Sharded(settings.ShardSpec),
             summary, spec.DefaultLayer, () => spec.Create(classes).to(device), OverlayStyle.ColourPhoto, 5, zoo);
     }
 
