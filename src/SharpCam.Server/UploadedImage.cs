@@ -6,7 +6,7 @@ namespace SharpCam.Server;
 /// <summary>An upload made into a <see cref="Subject"/>: decoded, checked against its header, preprocessed for the run's model.</summary>
 public static class UploadedImage
 {
-    public static Subject Decode(string key, byte[] bytes, UploadHeader header, string? fileName, ServedRun run, int displaySide, ScratchFiles files)
+    public static Subject Decode(string key, byte[] bytes, ImageHeader header, string? fileName, ServedRun run, int displaySide, ScratchFiles files)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         RgbImage picture;
@@ -18,7 +18,7 @@ public static class UploadedImage
         {
             throw new RequestRefusedException(422, $"This {header.Format} file cannot be decoded: it is damaged or truncated. Upload another picture.");
         }
-        if (picture.Width != header.Width || picture.Height != header.Height)
+        if (!header.Matches(picture.Width, picture.Height))
             throw new RequestRefusedException(422, $"This {header.Format} file decodes to {picture.Width}×{picture.Height} pixels but its header says " +
                                                    $"{header.Width}×{header.Height}: it is damaged.");
         var (values, shape) = Subject.Copy(run.Preprocessing.ToTensor(picture));

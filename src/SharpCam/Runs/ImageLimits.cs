@@ -15,21 +15,20 @@ public static class ImageLimits
     /// <summary>Throws <see cref="InvalidDataException"/> naming the file when its header declares more than <paramref name="maxPixels"/> pixels.</summary>
     public static void CheckPixels(string path, long maxPixels)
     {
-        (int Width, int Height)? size;
+        ImageHeader? header;
         try
         {
-            size = ImageHeader.ReadSize(path);
+            header = ImageHeader.Read(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new FileNotFoundException($"Image file not found: {path}", path, e);
         }
-        if (size is not { } s) return;   // not a header we know: the decoder reports the file
-        if (s.Width <= 0 || s.Height <= 0)
-            throw new InvalidDataException($"{path}: the header declares a {s.Width}×{s.Height} image; the file is damaged.");
-        long pixels = (long)s.Width * s.Height;
-        if (pixels > maxPixels)
-            throw new InvalidDataException($"{path}: {s.Width}×{s.Height} is {pixels / 1e6:0.#} megapixels, more than --max-pixels " +
+        if (header is null || header is { Format: "JPEG", HasSize: false }) return;   // not a header we know, or cut short: the decoder reports the file
+        if (!header.HasSize)
+            throw new InvalidDataException($"{path}: the header declares a {header.Width}×{header.Height} image; the file is damaged.");
+        if (header.Pixels > maxPixels)
+            throw new InvalidDataException($"{path}: {header.Width}×{header.Height} is {header.Pixels / 1e6:0.#} megapixels, more than --max-pixels " +
                                            $"{maxPixels:D}; shrink the image or raise --max-pixels.");
     }
 }

@@ -110,6 +110,9 @@ public class ExplorerServerTests(TrainedTinyModel trained)
         var result = await client.ExplainAsync(new { subject = uploaded!["subject"]!.GetValue<string>(), method = "gradcam++", target = "3" });
         Assert.Equal(3, result["target_class"]!.GetValue<int>());
         Assert.Equal("gradient.png", result["title"]!.GetValue<string>());
+        // A phone photo stored sideways with EXIF orientation 6 decodes upright, its sides swapped against the header: accepted.
+        var (turned, _) = await client.UploadAsync(File.ReadAllBytes(RepoPaths.Fixture("images/decoding/jpeg_exif6.jpg")), "phone.jpg");
+        Assert.Equal(200, turned);
     }
 
     [Fact]

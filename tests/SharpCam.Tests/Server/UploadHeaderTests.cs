@@ -6,7 +6,7 @@ using SharpCam.Tests.Support;
 namespace SharpCam.Tests.Server;
 
 /// <summary>The header check on real files written by PIL (tests/fixtures/serve/make_pictures.py) and on the sample photos.</summary>
-public class ImageHeaderTests
+public class UploadHeaderTests
 {
     private const long Limit = 40_000_000;
 
@@ -41,7 +41,7 @@ public class ImageHeaderTests
     public void RefusesATruncatedFile(string fixture)
     {
         var bytes = File.ReadAllBytes(RepoPaths.Fixture(fixture));
-        var refused = Assert.Throws<RequestRefusedException>(() => UploadHeader.Inspect(bytes.AsSpan(0, bytes.Length - 12), Limit));
+        var refused = Assert.Throws<RequestRefusedException>(() => UploadHeader.Inspect(bytes[..^12], Limit));
         Assert.Equal(422, refused.Status);
         Assert.Contains("truncated", refused.Message);
     }
@@ -61,7 +61,7 @@ public class ImageHeaderTests
     [Fact]
     public void RefusesWhatIsNotAPicture()
     {
-        Assert.Equal(415, Assert.Throws<RequestRefusedException>(() => UploadHeader.Inspect("just some text, not a picture"u8, Limit)).Status);
+        Assert.Equal(415, Assert.Throws<RequestRefusedException>(() => UploadHeader.Inspect("just some text, not a picture"u8.ToArray(), Limit)).Status);
         Assert.Contains("empty", Assert.Throws<RequestRefusedException>(() => UploadHeader.Inspect([], Limit)).Message);
     }
 }
