@@ -44,7 +44,11 @@ internal static class StreamingBench
             var context = new Context(method, names, preprocessing, decoding, name);
             Console.WriteLine();
             Console.WriteLine($"### {name}");
-            if (rounds > 0) Ratio(context, all.Take(roundPhotos).ToList(), photoBatch, rounds);
+            if (rounds > 0)
+            {
+                Ratio(context, all.Take(roundPhotos).ToList(), photoBatch, rounds);
+                ReadingCost(context, all.Take(roundPhotos).ToList());
+            }
             Console.WriteLine();
             Console.WriteLine("| photos | wall s | s / photo | model s / photo | peak RSS MiB |");
             Console.WriteLine("|---:|---:|---:|---:|---:|");
@@ -79,6 +83,31 @@ internal static class StreamingBench
         Console.WriteLine($"End to end ÷ method alone, {rounds} rounds of {photos.Count} photos: median **{ratios.Order().ElementAt(rounds / 2):F3}** " +
                           $"(rounds: {string.Join(", ", ratios.Select(r => r.ToString("F3")))}); mean {perPhoto:F4} s / photo end to end, " +
                           $"{methodOnly:F4} s / image for the method alone.");
+    }
+
+    /// <summary>What the background stage does per photo (read, decode, preprocess), alone on this thread: wall and CPU seconds.</summary>
+    private static void ReadingCost(Context context, List<ImageInput> photos)
+    {
+        var source = RunSource.FromImages(photos, context.Preprocessing, context.Names, ImageLimits.DefaultMaxPixels, decoding: context.Decoding);
+        var items = source.Items().ToBlockingEnumerable().ToList();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        foreach (var item in items) item.Load(false).ModelInput.Dispose();
+        var wall = clock.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var (decode, preprocess) = (new Stopwatch(), new Stopwatch());
+        var options = context.Decoding == PhotoDecoding.Reduced ? new ImageReadOptions { AtLeast = new ImageSize(context.Preprocessing.Size, context.Preprocessing.Size) } : null;
+        foreach (var photo in photos)
+        {
+            decode.Start();
+            var picture = ImageFile.Read(photo.Path, options);
+            decode.Stop();
+            preprocess.Start();
+            context.Preprocessing.ToTensor(picture).Dispose();
+            preprocess.Stop();
+        }
+        Console.WriteLine($"Reading alone: {wall / photos.Count:F4} s / photo wall, {cpuSeconds / photos.Count:F4} CPU s / photo " +
+                          $"(decode {decode.Elapsed.TotalSeconds / photos.Count:F4} s, preprocess {preprocess.Elapsed.TotalSeconds / photos.Count:F4} s).");
     }
 
     private static (double Wall, RunResult Result) TimedRun(Context context, List<ImageInput> photos, FigureMode figures)

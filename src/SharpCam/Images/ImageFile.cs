@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -107,23 +108,49 @@ public static class ImageFile
         bool wide = codec.Info.ColorType == SKColorType.Rgba16161616;
         var info = new SKImageInfo(size.Width, size.Height, wide ? SKColorType.Rgba16161616 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
         int bytesPerPixel = wide ? 8 : 4;
-        var decoded = new byte[size.Pixels * bytesPerPixel];
-        var pinned = GCHandle.Alloc(decoded, GCHandleType.Pinned);
-        SKCodecResult result;
-        try { result = codec.GetPixels(info, pinned.AddrOfPinnedObject()); }
-        finally { pinned.Free(); }
-        if (result != SKCodecResult.Success) throw Undecodable(name, result);
-        var image = new RgbImage(size.Width, size.Height);
-        // Little-endian 16-bit channels: the high byte is the second of each pair.
-        int step = wide ? 2 : 1, high = wide ? 1 : 0;
-        var rgb = image.Pixels;
-        for (long p = 0, i = 0, o = 0; p < size.Pixels; p++, i += bytesPerPixel, o += 3)
+        long length = size.Pixels * bytesPerPixel;
+        // A pooled buffer: a photo's RGBA is megabytes, and a fresh (zeroed, large-object-heap) array per photo costs
+        // more than the copy out of it.
+        var decoded = ArrayPool<byte>.Shared.Rent(checked((int)length));
+        try
         {
-            rgb[o] = decoded[i + high];
-            rgb[o + 1] = decoded[i + step + high];
-            rgb[o + 2] = decoded[i + 2 * step + high];
+            var pinned = GCHandle.Alloc(decoded, GCHandleType.Pinned);
+            SKCodecResult result;
+            try { result = codec.GetPixels(info, pinned.AddrOfPinnedObject()); }
+            finally { pinned.Free(); }
+            if (result != SKCodecResult.Success) throw Undecodable(name, result);
+            var image = new RgbImage(size.Width, size.Height);
+            if (wide) HighBytes(decoded.AsSpan(0, (int)length), image.Pixels);
+            else DropAlpha(MemoryMarshal.Cast<byte, uint>(decoded.AsSpan(0, (int)length)), image.Pixels);
+            return image;
         }
-        return image;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>RGBA8888 (little-endian words: R in the low byte) to RGB.</summary>
+    private static void DropAlpha(ReadOnlySpan<uint> rgba, Span<byte> rgb)
+    {
+        for (int p = 0, o = 0; p < rgba.Length; p++, o += 3)
+        {
+            uint pixel = rgba[p];
+            rgb[o] = (byte)pixel;
+            rgb[o + 1] = (byte)(pixel >> 8);
+            rgb[o + 2] = (byte)(pixel >> 16);
+        }
+    }
+
+    /// <summary>RGBA16161616 to RGB: the high byte of each little-endian channel, the second of each pair.</summary>
+    private static void HighBytes(ReadOnlySpan<byte> rgba, Span<byte> rgb)
+    {
+        for (int i = 0, o = 0; o < rgb.Length; i += 8, o += 3)
+        {
+            rgb[o] = rgba[i + 1];
+            rgb[o + 1] = rgba[i + 3];
+            rgb[o + 2] = rgba[i + 5];
+        }
     }
 
     /// <summary>

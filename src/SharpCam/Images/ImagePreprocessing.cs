@@ -40,7 +40,7 @@ public sealed record ImagePreprocessing(int Size, IReadOnlyList<float> Mean, IRe
         var x = Resample(planes, image).to(ScalarType.Float32).div_(255f);
         var mean = tensor(Mean.ToArray()).view(-1, 1, 1);
         var std = tensor(Std.ToArray()).view(-1, 1, 1);
-        return x.sub_(mean).div_(std).MoveToOuterDisposeScope();
+        return x.sub_(mean).div_(std).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Pictures as one batch [N, Channels, Size, Size].</summary>
@@ -58,8 +58,9 @@ public sealed record ImagePreprocessing(int Size, IReadOnlyList<float> Mean, IRe
                                       align_corners: false, antialias: true)[0];
     }
 
+    /// <summary>[3, H, W] as a view of the interleaved pixels (channels-last strides, no copy).</summary>
     private static Tensor RgbPlanes(RgbImage image) =>
-        tensor(image.Pixels, new long[] { image.Height, image.Width, 3 }).permute(2, 0, 1).contiguous();
+        tensor(image.Pixels, new long[] { image.Height, image.Width, 3 }).permute(2, 0, 1);
 
     /// <summary>PIL's convert('L'): (R·19595 + G·38470 + B·7471 + 2^15) >> 16, i.e. ITU-R 601-2 luma.</summary>
     private static Tensor Luminance(RgbImage image)
