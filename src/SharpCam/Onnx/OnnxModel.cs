@@ -76,6 +76,9 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         return [1, InputChannels, h ?? fallbackSize, w ?? fallbackSize];
     }
 
+    /// <summary>Whether a model name given on the command line names an ONNX file rather than a zoo architecture.</summary>
+    public static bool IsOnnxPath(string? model) => model?.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>
     /// Reads <paramref name="path"/> (external data from beside it) and rebuilds its graph. <paramref name="output"/>
     /// picks one of the graph's outputs (default: the first). Errors name the file and the problem; nothing is kept
