@@ -43,7 +43,7 @@ public sealed class OnnxPhotoModel : IDisposable
     /// <summary>The ONNX file (the featurizer's network file) as a full path.</summary>
     public string File { get; }
 
-    /// <summary>"xxh128:…" of the ONNX file(s) read.</summary>
+    /// <summary>"xxh128:…" of every file read: the graph(s) and their external data.</summary>
     public string WeightsHash { get; }
 
     public ImagePreprocessing Preprocessing { get; }
@@ -87,7 +87,7 @@ public sealed class OnnxPhotoModel : IDisposable
                 ? new ImagePreprocessing(side, [imageNet.Mean[0]], [imageNet.Std[0]])
                 : imageNet with { Size = side };
             onnx.to(device).eval();
-            return new OnnxPhotoModel(onnx, OnnxArchitecture, Path.GetFullPath(path), FileHash.Of(path), preprocessing, device);
+            return new OnnxPhotoModel(onnx, OnnxArchitecture, Path.GetFullPath(path), FileHash.Of([.. onnx.Files]), preprocessing, device);
         }
         catch
         {
