@@ -20,11 +20,17 @@ public sealed class OnnxPhotoModel : IDisposable
     /// <summary>The manifest's architecture name of <see cref="Featurizer"/>; any other ONNX file is "onnx".</summary>
     public const string FeaturizerArchitecture = "resnet18-featurizer", OnnxArchitecture = "onnx";
 
+    /// <param name="known">The class count and default layer when known up front (the featurizer's), sparing two probe forwards.</param>
     private OnnxPhotoModel(Module<Tensor, Tensor> model, string architecture, string file, string weightsHash,
-                           ImagePreprocessing preprocessing, Device device)
+                           ImagePreprocessing preprocessing, Device device, (int NumClasses, string DefaultLayer)? known = null)
     {
         (Model, Architecture, File, WeightsHash, Preprocessing, Device) = (model, architecture, file, weightsHash, preprocessing, device);
         InputShape = [1, preprocessing.Channels, preprocessing.Size, preprocessing.Size];
+        if (known is { } k)
+        {
+            (NumClasses, DefaultLayer) = k;
+            return;
+        }
         using (NewDisposeScope())
         using (no_grad())
         {
@@ -107,7 +113,7 @@ public sealed class OnnxPhotoModel : IDisposable
             model.to(device).eval();
             var (preprocess, network) = (Path.Combine(folder, TrainedFeaturizer.PreprocessFile), Path.Combine(folder, TrainedFeaturizer.ModelFile));
             return new OnnxPhotoModel(model, FeaturizerArchitecture, Path.GetFullPath(network), FileHash.Of(preprocess, network),
-                TrainedFeaturizer.Preprocessing, device);
+                TrainedFeaturizer.Preprocessing, device, (0, TrainedFeaturizer.DefaultLayer));
         }
         catch
         {
