@@ -249,7 +249,7 @@ public class ExplainOnnxCliTests(TrainedTinyModel trained)
     {
         var (code, output) = CliRunner.Run(args);
         Assert.DoesNotContain("   at ", output);   // no stack trace
-        return (code, string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)));
+        return (code, CliRunner.OneLine(output));
     }
 
     [Fact]

@@ -33,10 +33,14 @@ public class FailuresCommandTests(TrainedTinyModel trained)
 [Collection(CliRunner.Collection)]
 public class PhotoFailuresCliTests(TrainedTinyModel trained)
 {
-    private string ImageFolder()
+    private string ImageFolder() =>
+        SampleImageFolder(trained, "imagefolder", ("tabby", "chelsea.png"), ("espresso", "coffee.png"), ("space_shuttle", "rocket.jpg"));
+
+    /// <summary>An ImageFolder tree, ROOT/&lt;class&gt;/&lt;photo&gt;, of sample photos.</summary>
+    internal static string SampleImageFolder(TrainedTinyModel trained, string name, params (string Label, string Photo)[] photos)
     {
-        var root = trained.Data.NewOutputPath("imagefolder-" + Guid.NewGuid().ToString("N")[..6]);
-        foreach (var (label, photo) in new[] { ("tabby", "chelsea.png"), ("espresso", "coffee.png"), ("space_shuttle", "rocket.jpg") })
+        var root = trained.Data.NewOutputPath($"{name}-" + Guid.NewGuid().ToString("N")[..6]);
+        foreach (var (label, photo) in photos)
         {
             Directory.CreateDirectory(Path.Combine(root, label));
             File.Copy(Path.Combine(Support.RepoPaths.Root, "samples", photo), Path.Combine(root, label, photo));
@@ -75,16 +79,8 @@ public class PhotoFailuresCliTests(TrainedTinyModel trained)
 public class OnnxFailuresCliTests(TrainedTinyModel trained)
 {
     /// <summary>An ImageFolder tree whose folders are class indices of the hand-made 5-class graph.</summary>
-    private string ImageFolder()
-    {
-        var root = trained.Data.NewOutputPath("onnx-imagefolder-" + Guid.NewGuid().ToString("N")[..6]);
-        foreach (var (label, photo) in new[] { ("0", "chelsea.png"), ("1", "coffee.png"), ("2", "rocket.jpg"), ("3", "astronaut.png") })
-        {
-            Directory.CreateDirectory(Path.Combine(root, label));
-            File.Copy(Path.Combine(Support.RepoPaths.Root, "samples", photo), Path.Combine(root, label, photo));
-        }
-        return root;
-    }
+    private string ImageFolder() => PhotoFailuresCliTests.SampleImageFolder(trained, "onnx-imagefolder",
+        ("0", "chelsea.png"), ("1", "coffee.png"), ("2", "rocket.jpg"), ("3", "astronaut.png"));
 
     [Fact]
     public void AnOnnxClassifiersMistakesAreExplainedForBothClasses()
@@ -109,7 +105,7 @@ public class OnnxFailuresCliTests(TrainedTinyModel trained)
         var outDir = trained.Data.NewOutputPath("featurizer-failures");
         var (code, output) = CliRunner.Run("failures", "--images", ImageFolder(), "--out", outDir);
         Assert.Equal(1, code);
-        var line = string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        var line = CliRunner.OneLine(output);
         Assert.Contains("failures (it analyses a classifier's mistakes): the trained featurizer has no class scores", line);
         Assert.Contains("sharpcam explain --method eigencam", line);
         Assert.DoesNotContain("   at ", output);

@@ -28,7 +28,7 @@ public class MergeCommandTests(TrainedTinyModel trained)
     private static (int Code, string Output) Fails(params string[] args)
     {
         var (code, output) = CliRunner.Run(args);
-        return (code, string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)));
+        return (code, CliRunner.OneLine(output));
     }
 
     private string Runs(string name) => trained.Data.NewOutputPath($"{name}-{Guid.NewGuid():N}"[..24]);
