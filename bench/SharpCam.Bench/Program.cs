@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SharpCam.Bench;
 using SharpCam.Cam;
 using SharpCam.Models;
+using SharpCam.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,7 +11,8 @@ using static TorchSharp.torch.nn;
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
 //   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50] [--methods gradcam,…]
 //                                                          [--repetitions N] [--no-flatness]
-//   dotnet run -c Release --project bench/SharpCam.Bench -- --streaming PHOTO_DIR [--counts 500,2000,10000] [--models resnet18,resnet50]
+//   dotnet run -c Release --project bench/SharpCam.Bench -- --streaming PHOTO_DIR [--counts 500,2000,10000] [--models resnet18,resnet50] [--fast-decode]
+//                                                          [--rounds 5] [--round-photos 200] (--counts "" or --rounds 0 skip a part)
 // --streaming runs the data-set pipeline end to end on photos made by bench/make_photo_set.py (StreamingBench).
 // --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
 // 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
@@ -20,8 +22,9 @@ HashSet<string>? ListOption(string name) => Option(name)?.Split(',').ToHashSet(S
 var onlyModels = ListOption("--models");
 if (Option("--streaming") is { } photoDir)
 {
-    StreamingBench.Run(photoDir, (Option("--counts") ?? "500,2000,10000").Split(',').Select(int.Parse).ToList(),
-        onlyModels?.ToList() ?? ["resnet18", "resnet50"]);
+    StreamingBench.Run(photoDir, (Option("--counts") ?? "500,2000,10000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList(),
+        onlyModels?.ToList() ?? ["resnet18", "resnet50"], args.Contains("--fast-decode") ? PhotoDecoding.Reduced : PhotoDecoding.Full,
+        Option("--rounds") is { } rounds ? int.Parse(rounds) : 5, Option("--round-photos") is { } roundPhotos ? int.Parse(roundPhotos) : 200);
     return 0;
 }
 var onlyMethods = ListOption("--methods");

@@ -108,7 +108,7 @@ public sealed class RunInputs : IDisposable
     {
         var found = ImageInputs.Expand([settings.Images!]);
         return RunSource.FromImages(found, preprocessing, names, settings.MaxPixels, Path.GetFullPath(settings.Images!),
-            indices is null ? null : IndexSelection.Parse(indices, found.Count)).Sharded(settings.ShardSpec);
+            indices is null ? null : IndexSelection.Parse(indices, found.Count), settings.Decoding).Sharded(settings.ShardSpec);
     }
 
     public void Dispose() => _owned.Dispose();

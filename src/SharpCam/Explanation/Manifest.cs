@@ -129,6 +129,8 @@ public sealed record ManifestData
     [JsonPropertyName("source")] public string? Source { get; init; }
     [JsonPropertyName("split")] public string? Split { get; init; }
     [JsonPropertyName("count")] public int Count { get; init; }
+    /// <summary>"reduced" when JPEGs were decoded at reduced scale for the model (<c>--fast-decode</c>); null for full decoding.</summary>
+    [JsonPropertyName("decoding")] public string? Decoding { get; init; }
     /// <summary>"K/N" when the run explained one shard of the data set (<c>--shard</c>); <c>sharpcam merge</c> joins them.</summary>
     [JsonPropertyName("shard")] public string? Shard { get; init; }
     /// <summary>A run merged with <c>--allow-partial</c>: the shards ("K/N") it lacks.</summary>

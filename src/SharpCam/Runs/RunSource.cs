@@ -60,11 +60,13 @@ public sealed class RunSource
     /// full size, as the notebook does). Ids are the running number and the file name ("0003-chelsea"); an ImageFolder
     /// class folder that names a class becomes the true label. A file larger than <paramref name="maxPixels"/> is refused
     /// from its header, before it is decoded. <paramref name="selection"/>: positions in <paramref name="images"/> to run
-    /// (ids keep the position in the whole list); null runs them all.
+    /// (ids keep the position in the whole list); null runs them all. <paramref name="decoding"/>: see <see cref="PhotoDecoding"/>.
     /// </summary>
     public static RunSource FromImages(IReadOnlyList<ImageInput> images, ImagePreprocessing preprocessing, ClassNames names,
-                                       long maxPixels, string? description = null, IReadOnlyList<int>? selection = null)
+                                       long maxPixels, string? description = null, IReadOnlyList<int>? selection = null,
+                                       PhotoDecoding decoding = PhotoDecoding.Full)
     {
+        var reduced = decoding == PhotoDecoding.Reduced ? new ImageReadOptions { AtLeast = new ImageSize(preprocessing.Size, preprocessing.Size) } : null;
         var positions = selection ?? Enumerable.Range(0, images.Count).ToList();
         var root = CommonFolder(images.Select(i => Path.GetFullPath(i.Path)));
         var items = positions.Select(position =>
@@ -77,11 +79,14 @@ public sealed class RunSource
             return new RunSourceItem(id, key, source, null, label, keep =>
             {
                 ImageLimits.CheckPixels(image.Path, maxPixels);
-                var photo = ImageFile.Read(image.Path);
-                return new ExplainInput(id, source, null, preprocessing.ToTensor(photo), keep ? photo : null, label);
+                // Reduced decoding reads the file twice for a shown item: the model's pixels must not depend on --figures.
+                var photo = keep || reduced is null ? ImageFile.Read(image.Path) : null;
+                var input = reduced is null ? photo! : ImageFile.Read(image.Path, reduced);
+                return new ExplainInput(id, source, null, preprocessing.ToTensor(input), photo, label);
             });
         });
-        return new RunSource(new ManifestData { Source = description, Count = positions.Count }, c => ToAsync(items, c));
+        return new RunSource(new ManifestData { Source = description, Count = positions.Count, Decoding = reduced is null ? null : "reduced" },
+                             c => ToAsync(items, c));
     }
 
     /// <summary>

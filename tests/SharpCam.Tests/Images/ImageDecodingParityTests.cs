@@ -107,6 +107,29 @@ public class ImageDecodingParityTests
         Assert.Equal((expectedWidth, expectedHeight), (image.Width, image.Height));
     }
 
+    [Theory]
+    // libjpeg's scaled IDCT (scale 1/2, 1/4, 1/8) in Skia's bundled libjpeg-turbo and in Debian's, which cv2's
+    // IMREAD_REDUCED_COLOR_2/4/8 call: the same integer arithmetic, so equal pixels. Odd sizes round up (41 / 2 → 21).
+    [InlineData("jpeg_baseline_420.jpg", 2)]
+    [InlineData("jpeg_baseline_420.jpg", 4)]
+    [InlineData("jpeg_baseline_420.jpg", 8)]
+    [InlineData("jpeg_baseline_444.jpg", 2)]
+    [InlineData("jpeg_baseline_444.jpg", 8)]
+    [InlineData("jpeg_progressive.jpg", 4)]
+    [InlineData("jpeg_grey.jpg", 2)]
+    [InlineData("jpeg_cv2.jpg", 2)]
+    [InlineData("jpeg_exif6.jpg", 2)]
+    [InlineData("jpeg_exif3.jpg", 4)]
+    public void ReducedScaleDecodesLikeCv2ImreadReduced(string file, int factor)
+    {
+        var full = ImageFile.ReadSize(PathOf(file));
+        var request = new ImageSize((full.Width + factor - 1) / factor, (full.Height + factor - 1) / factor);
+        var image = ImageFile.Read(PathOf(file), new ImageReadOptions { AtLeast = request });
+        var expected = Expected.Value[$"{file.Replace('.', '_')}_reduced{factor}"];
+        Assert.Equal((request.Width, request.Height), (image.Width, image.Height));
+        Assert.Equal(expected, image.Pixels);
+    }
+
     [Fact]
     public void ReducedScaleKeepsTheOrientationAndTheColours()
     {

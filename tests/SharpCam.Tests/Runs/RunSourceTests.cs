@@ -84,5 +84,38 @@ public class RunSourceTests : IDisposable
         Assert.Equal(3, source.Data.Count);
     }
 
+    /// <summary>
+    /// --fast-decode: the model sees the JPEG decoded at libjpeg's reduced scale (the decode itself is checked against
+    /// cv2's IMREAD_REDUCED_* in ImageDecodingParityTests), whether or not a figure needs the full-size photo.
+    /// </summary>
+    [Fact]
+    public async Task ReducedDecodingFeedsTheModelTheScaledJpegWhateverTheFigures()
+    {
+        using var scope = NewDisposeScope();
+        var rocket = Path.Combine(RepoPaths.Root, "samples", "rocket.jpg");     // 640 × 427: 5/8 = 400 × 267 covers 224 × 224
+        var chelsea = Path.Combine(RepoPaths.Root, "samples", "chelsea.png");   // not a JPEG: decoded in full
+        var preprocessing = ImagePreprocessing.ImageNet;
+        var source = RunSource.FromImages([new ImageInput(rocket, null), new ImageInput(chelsea, null)], preprocessing, ClassNames.ImageNet,
+                                          ImageLimits.DefaultMaxPixels, decoding: PhotoDecoding.Reduced);
+        var items = new List<RunSourceItem>();
+        await foreach (var item in source.Items()) items.Add(item);
+
+        var scaled = ImageFile.Read(rocket, new ImageReadOptions { AtLeast = new ImageSize(224, 224) });
+        Assert.Equal((400, 267), (scaled.Width, scaled.Height));
+        var hidden = items[0].Load(false);
+        var shown = items[0].Load(true);
+        Assert.Null(hidden.Display);
+        Assert.Equal((640, 427), (shown.Display!.Width, shown.Display.Height));
+        var expected = preprocessing.ToTensor(scaled).data<float>().ToArray();
+        Assert.Equal(expected, hidden.ModelInput.data<float>().ToArray());   // the same computation: bit-equal
+        Assert.Equal(expected, shown.ModelInput.data<float>().ToArray());
+        // Still the same picture as a full decode: a wrong orientation or channel order would be tens of levels off on
+        // average; the scaled IDCT's different averaging is about one level (0.02 in normalised units is ~1.2 levels).
+        var full = preprocessing.ToTensor(ImageFile.Read(rocket));
+        Assert.True((hidden.ModelInput - full).abs().mean().item<float>() < 0.05f);
+        Assert.Equal(preprocessing.ToTensor(ImageFile.Read(chelsea)).data<float>().ToArray(), items[1].Load(false).ModelInput.data<float>().ToArray());
+        Assert.Equal("reduced", source.Data.Decoding);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
