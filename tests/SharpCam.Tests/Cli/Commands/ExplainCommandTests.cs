@@ -341,12 +341,18 @@ public class ExplainOnnxCliTests(TrainedTinyModel trained)
     public void ABadOnnxFileIsAClearError(string kind, string message)
     {
         using var folder = new Support.TempFolder();
+        string Made(string name, Action<string> make)
+        {
+            var path = folder.File(name);
+            make(path);
+            return path;
+        }
         var model = kind switch
         {
-            "corrupt" => Write(folder.File("notes.onnx"), "This is a text file, not a model.\n"u8.ToArray()),
-            "truncated" => Write(folder.File("cut.onnx"), File.ReadAllBytes(Handmade)[..(int)(new FileInfo(Handmade).Length / 2)]),
+            "corrupt" => Made("notes.onnx", p => File.WriteAllText(p, "This is a text file, not a model.\n")),
+            "truncated" => Made("cut.onnx", p => File.WriteAllBytes(p, File.ReadAllBytes(Handmade)[..(int)(new FileInfo(Handmade).Length / 2)])),
             "unsupported" => Support.RepoPaths.Fixture("onnx/unsupported_op.onnx"),
-            _ => Copy(Support.RepoPaths.Fixture("onnx/resnet18_op11.onnx"), folder.File("resnet18_op11.onnx")),
+            _ => Made("resnet18_op11.onnx", p => File.Copy(Support.RepoPaths.Fixture("onnx/resnet18_op11.onnx"), p)),   // without its .weights
         };
         var outDir = trained.Data.NewOutputPath("bad-onnx");
         var (code, output) = Fails("explain", "--model", model, "--images", Samples, "--out", outDir);
@@ -354,17 +360,5 @@ public class ExplainOnnxCliTests(TrainedTinyModel trained)
         Assert.Contains(message, output);
         Assert.Contains(Path.GetFileName(model), output);
         Assert.False(Directory.Exists(outDir));
-    }
-
-    private static string Write(string path, byte[] bytes)
-    {
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    private static string Copy(string from, string to)
-    {
-        File.Copy(from, to);
-        return to;
     }
 }
