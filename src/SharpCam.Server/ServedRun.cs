@@ -5,6 +5,7 @@ using SharpCam.Labels;
 using SharpCam.Runs;
 using SharpCam.Layers;
 using SharpCam.Models;
+using SharpCam.Onnx;
 using SharpCam.Rendering;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -82,6 +83,9 @@ public sealed class ServedRun : IDisposable
         if (checkpoint is not null && !File.Exists(checkpoint))
             throw new FileNotFoundException($"{checkpoint}: the model file named by {Path.Combine(runDir, RunManifest.FileName)} is not there. " +
                                             "Put it back, or re-run the command that wrote this folder.", checkpoint);
+        if (described.Architecture is OnnxPhotoModel.OnnxArchitecture or OnnxPhotoModel.FeaturizerArchitecture)
+            throw new NotSupportedException($"{runDir} is a run of an ONNX model ({described.Architecture}); serve opens runs of LeNet and the " +
+                                            $"torchvision zoo only. Its report: `sharpcam report {runDir}`.");
         if (described.Architecture == "lenet")
         {
             if (checkpoint is null)

@@ -7,6 +7,7 @@ using SharpCam.Explanation;
 using SharpCam.IO;
 using SharpCam.Labels;
 using SharpCam.Models;
+using SharpCam.Onnx;
 using SharpCam.Reports;
 using SharpCam.Rendering;
 using SharpCam.Runs;
@@ -19,7 +20,8 @@ namespace SharpCam.Cli.Commands;
 
 /// <summary>
 /// `sharpcam demo`: the whole notebook from one command on the bundled sample — train LeNet, test it and analyse every
-/// failure, explain 16 test digits with Grad-CAM, and gather it all in one HTML report.
+/// failure, explain 16 test digits with Grad-CAM, explain the sample photos with the trained featurizer (Eigen-CAM and
+/// one similarity map), and gather it all in one HTML report.
 /// </summary>
 public sealed class DemoCommand : Command<DemoCommand.Settings>
 {
@@ -38,6 +40,9 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     }
 
     private const string ExplainedDigits = "0-15";
+
+    /// <summary>The demo's similarity map: where in the astronaut photo is what makes it look like the rocket (the shuttle behind her).</summary>
+    private const string SimilarPhoto = "astronaut.png", LikePhoto = "rocket.jpg";
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
@@ -93,9 +98,20 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             .RunInto(RunSource.FromMnist(test, IndexSelection.Parse(ExplainedDigits, test.Count)), staged.WorkPath, summary, p, cancellation))
             ?? throw new OperationCanceledException();
         RunConsole.ShowExplained(explained);
-        (explained with { Evaluation = failures.Evaluation, Failures = new FailureSection { Items = failures.Items } }).Save(staged.WorkPath);
 
-        AnsiConsole.Write(new Rule("[bold]4. Report[/]").LeftJustified());
+        AnsiConsole.Write(new Rule("[bold]4. A trained photo model: the ResNet-18 featurizer on the sample photos[/]").LeftJustified());
+        using var featurizer = OnnxPhotoModel.Featurizer(device);
+        var samples = BundledData.SamplePhotos;
+        var photos = ProgressBars.Run(p => FeaturizerShowcase.Run(featurizer, samples, Path.Combine(samples, SimilarPhoto),
+                Path.Combine(samples, LikePhoto), staged.WorkPath, p, cancellation))
+            ?? throw new OperationCanceledException();
+        foreach (var run in photos.Runs)
+            foreach (var item in run.Items)
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(run.Method)}, {Markup.Escape(item.Target ?? "")}");
+        (explained with { Evaluation = failures.Evaluation, Failures = new FailureSection { Items = failures.Items }, Photos = photos })
+            .Save(staged.WorkPath);
+
+        AnsiConsole.Write(new Rule("[bold]5. Report[/]").LeftJustified());
         HtmlReport.Write(staged.WorkPath);
         staged.Commit();
 
@@ -103,7 +119,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.Write(new Panel(new Markup(string.Join("\n",
             $"Test accuracy [bold]{failures.Evaluation.TestAcc:P2}[/] on {failures.Evaluation.N:N0} digits; {failures.Items.Count} misclassified, each explained.",
             $"Report:       [green]{Markup.Escape(Path.Combine(root, "report.html"))}[/]",
-            $"Explanations: {Markup.Escape(root)} (manifest.json, maps/*.npy, figures/*.png)",
+            $"Explanations: {Markup.Escape(root)} (manifest.json, maps/*.npy, figures/*.png; photos/: the trained featurizer's)",
             $"Training run: {Markup.Escape(Path.Combine(root, "runs", "lenet", "version_0"))} (checkpoints, metrics.csv, TensorBoard events)",
             $"Finished in {clock.Elapsed.TotalSeconds:F0} s.")))
             .Header("SharpCam demo").Border(BoxBorder.Rounded));

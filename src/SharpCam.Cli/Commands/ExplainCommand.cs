@@ -4,6 +4,8 @@ using SharpCam.Cam;
 using SharpCam.Cli.Console;
 using SharpCam.Explanation;
 using SharpCam.Runs;
+using SharpCam.Targets;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -51,23 +53,43 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         return 0;
     }
 
-    /// <summary>The run the options ask for.</summary>
+    /// <summary>
+    /// The run the options ask for. A model without class scores (the trained featurizer, a feature extractor) is
+    /// explained with Eigen-CAM unless --method or --like says otherwise; asking it for a class is refused here.
+    /// </summary>
     private static DataSetRun Create(Settings settings, RunInputs inputs, Device device)
     {
         var layers = settings.LayersOr(inputs.DefaultLayer);
-        var method = settings.CreateMethod(inputs.Model, layers);
+        if (settings.Like is not null && !settings.Class.Equals("pred", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"--like {settings.Like} explains similarity to that photo, not a class; leave out --class {settings.Class}.");
+        if (inputs.Onnx is { HasClassScores: false } classFree)
+        {
+            if (!settings.Class.Equals("pred", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException(classFree.NoClassScores($"--class {settings.Class}"));
+            if (settings.Metrics || settings.Sanity)
+                throw new ArgumentException(classFree.NoClassScores(settings.Metrics ? "--metrics" : "--sanity"));
+        }
+        else if (settings.Sanity && inputs.NewModel is null)
+            throw new ArgumentException("--sanity re-initialises the architecture, which SharpCam can do for zoo models, not for an ONNX file; leave --sanity out.");
+        var method = settings.CreateMethod(inputs.Model, layers, inputs.HasClassScores || settings.Like is not null ? MethodSettings.DefaultMethod : "eigencam");
+        if (!inputs.HasClassScores && settings.Like is null && method.NeedsTarget)
+            throw new ArgumentException(inputs.Onnx!.NoClassScores($"--method {method.Name} (it explains a class)"));
+        if (!inputs.HasClassScores && settings.Method is null && settings.Like is null)
+            AnsiConsole.MarkupLine("The model has no class scores: explaining with Eigen-CAM (or give --like FILE).");
+        var concept = settings.Like is null ? null
+            : ConceptSimilarityTarget.FromReferencePhoto(inputs.Model, inputs.Preprocessing!, settings.Like, device);
         return new DataSetRun(method, inputs.Names, new RunOptions
         {
-            Kind = RunKind.Explain, Target = TargetRule.Parse(settings.Class, inputs.Names), BatchSize = settings.BatchSize,
+            Kind = RunKind.Explain, Target = TargetRule.Parse(settings.Class, inputs.Names), Concept = concept, BatchSize = settings.BatchSize,
             TopK = inputs.TopK, Style = inputs.Style, Device = device, Figures = settings.FigureMode, Strict = settings.Strict,
             Metrics = settings.Metrics,
-            Sanity = settings.Sanity ? new SanityRequest(inputs.NewModel, SanityMethods(settings, layers)) : null,
+            Sanity = settings.Sanity ? new SanityRequest(inputs.NewModel!, SanityMethods(settings, layers)) : null,
         });
     }
 
     /// <summary>The chosen method, beside Guided Backprop: the known case whose maps survive randomisation, for contrast.</summary>
     private static IReadOnlyList<Func<Module<Tensor, Tensor>, CamMethod>> SanityMethods(Settings settings, IReadOnlyList<string> layers) =>
-        settings.Method.Equals("guided-backprop", StringComparison.OrdinalIgnoreCase)
+        string.Equals(settings.Method, "guided-backprop", StringComparison.OrdinalIgnoreCase)
             ? [m => settings.CreateMethod(m, layers)]
             : [m => settings.CreateMethod(m, layers), m => new GuidedBackprop(m)];
 }

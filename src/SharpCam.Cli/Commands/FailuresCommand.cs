@@ -22,6 +22,7 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         public override Spectre.Console.ValidationResult Validate() =>
             base.Validate() is { Successful: false } error ? error
             : Limit is < 1 ? Spectre.Console.ValidationResult.Error("--limit must be at least 1.")
+            : Like is not null ? Spectre.Console.ValidationResult.Error("--like belongs to `sharpcam explain`: failure analysis explains the predicted and the true class.")
             : Spectre.Console.ValidationResult.Success();
     }
 
@@ -31,6 +32,8 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         using var interruption = new Interruption(cancellation);
         var device = settings.ResolveDevice();
         using var inputs = RunInputs.Load(settings, device, indices: null, defaultDigits: null, interruption.Token);
+        if (inputs.Onnx is { HasClassScores: false } classFree)
+            throw new ArgumentException(classFree.NoClassScores("failures (it analyses a classifier's mistakes)"));
         var method = settings.CreateMethod(inputs.Model, settings.LayersOr(inputs.DefaultLayer));   // fails before any file is written
         var run = new DataSetRun(method, inputs.Names, new RunOptions
         {

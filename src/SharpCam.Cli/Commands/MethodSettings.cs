@@ -10,9 +10,10 @@ namespace SharpCam.Cli.Commands;
 public class MethodSettings : DataSettings
 {
     [CommandOption("--method <NAME>")]
-    [Description("CAM method (see `sharpcam methods`): gradcam (default), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, ablationcam, fullgrad, guided-gradcam, …")]
-    [DefaultValue("gradcam")]
-    public string Method { get; init; } = "gradcam";
+    [Description("CAM method (see `sharpcam methods`): gradcam (default; eigencam for a model without class scores), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, ablationcam, fullgrad, guided-gradcam, …")]
+    public string? Method { get; init; }
+
+    public const string DefaultMethod = "gradcam";
 
     [CommandOption("--layer <NAMES>")]
     [Description("Target layer by dotted name, or several separated by commas (maps fused as pytorch-grad-cam does). Default: the model's.")]
@@ -40,10 +41,10 @@ public class MethodSettings : DataSettings
     {
         var error = base.Validate();
         if (!error.Successful) return error;
-        if (!CamMethods.All.Any(m => m.Name.Equals(Method, StringComparison.OrdinalIgnoreCase)))
+        if (Method is not null && !CamMethods.All.Any(m => m.Name.Equals(Method, StringComparison.OrdinalIgnoreCase)))
             return Spectre.Console.ValidationResult.Error(
                 $"--method {Method}: no such method. Methods: {string.Join(", ", CamMethods.All.Select(m => m.Name))}.");
-        if (Layer is not null && !CamMethods.Find(Method).UsesTargetLayers)
+        if (Layer is not null && !CamMethods.Find(Method ?? DefaultMethod).UsesTargetLayers)
             return Spectre.Console.ValidationResult.Error($"--method {Method} uses no target layer; leave out --layer.");
         if (Normalization is not ("divide-by-max" or "min-max"))
             return Spectre.Console.ValidationResult.Error($"--normalization {Normalization}: use divide-by-max or min-max.");
@@ -56,8 +57,9 @@ public class MethodSettings : DataSettings
     public IReadOnlyList<string> LayersOr(string defaultLayer) =>
         Layer?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? names : [defaultLayer];
 
-    public CamMethod CreateMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> layers) =>
-        CamMethods.Create(Method, model, layers, new CamOptions
+    /// <summary>The method of --method, else <paramref name="defaultMethod"/>, with the tuning options.</summary>
+    public CamMethod CreateMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> layers, string defaultMethod = DefaultMethod) =>
+        CamMethods.Create(Method ?? defaultMethod, model, layers, new CamOptions
         {
             Normalization = Normalization == "min-max" ? MapNormalization.MinMax : MapNormalization.DivideByMax,   // validated
             AugSmooth = AugSmooth, EigenSmooth = EigenSmooth, TopChannels = TopChannels, BatchSize = CamBatchSize,

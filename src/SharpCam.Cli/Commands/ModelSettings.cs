@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using SharpCam.Models;
+using SharpCam.Onnx;
 using Spectre.Console.Cli;
 
 namespace SharpCam.Cli.Commands;
@@ -15,7 +16,7 @@ public class ModelSettings : MethodSettings
         public string? Checkpoint { get; init; }
 
         [CommandOption("--model <NAME>")]
-        [Description("A torchvision classifier for photos: vgg16, resnet50, mobilenet_v3_large, … (`sharpcam layers --model X`). Default: lenet on digits.")]
+        [Description("A photo model: a torchvision classifier (vgg16, resnet50, mobilenet_v3_large, …; `sharpcam layers --model X`) or an ONNX file (FILE.onnx). Default: lenet on digits; with --images and no --model, SharpCam's trained ResNet-18 featurizer.")]
         public string? Model { get; init; }
 
         [CommandOption("--weights <FILE>")]
@@ -33,14 +34,22 @@ public class ModelSettings : MethodSettings
         [CommandOption("--num-classes <N>")] [Description("Classes of a fine-tuned --model (default: inferred from the weights).")]
         public int? NumClasses { get; init; }
 
-        [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3).")]
+        [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3; an ONNX model's fixed size).")]
         public int? InputSize { get; init; }
+
+        [CommandOption("--output <NAME>")] [Description("For an ONNX model: which graph output to explain (default: its first).")]
+        public string? Output { get; init; }
+
+        [CommandOption("--like <FILE>")]
+        [Description("Explain similarity to this photo instead of a class: where in each photo is what makes it look like FILE (cosine similarity of the model outputs).")]
+        public string? Like { get; init; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
         var error = base.Validate();
         if (!error.Successful) return error;
-        if (Model is not null && UnknownModel(Model) is { } unknown) return unknown;
+        var onnx = OnnxModel.IsOnnxPath(Model);
+        if (Model is not null && !onnx && UnknownModel(Model) is { } unknown) return unknown;
         if (IsPhotos)
         {
             if (Checkpoint is not null)
@@ -48,15 +57,19 @@ public class ModelSettings : MethodSettings
             if (Data is not null || Download)
                 return Spectre.Console.ValidationResult.Error("--data and --download are for digits; give --model its photos with --images PATH.");
             if (Images is null) return Spectre.Console.ValidationResult.Error("--model needs --images PATH (a photo, a folder or a glob).");
-            if (Model is null) return Spectre.Console.ValidationResult.Error("--images needs --model NAME (e.g. vgg16; see `sharpcam layers --model`).");
+            if ((onnx || Model is null) && (Weights is not null || NumClasses is not null))
+                return Spectre.Console.ValidationResult.Error("--weights and --num-classes are for zoo models; an ONNX model carries its own weights.");
+            if (!onnx && Output is not null) return Spectre.Console.ValidationResult.Error("--output is for ONNX models (--model FILE.onnx).");
+            if (Model is null && (Labels is not null || InputSize is not null))
+                return Spectre.Console.ValidationResult.Error("--labels and --input-size need --model: the trained featurizer has no classes and takes 224×224 photos.");
             if (InputSize is { } size && SharpCam.Models.ModelZoo.All.FirstOrDefault(m => m.Name == Model) is { } spec)
             {
                 try { spec.InputShape(size: size); }
                 catch (ArgumentException e) { return Spectre.Console.ValidationResult.Error($"--input-size {size}: {e.Message}"); }
             }
         }
-        else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null)
-            return Spectre.Console.ValidationResult.Error("--weights, --labels, --num-classes and --input-size go with --model NAME --images PATH.");
+        else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null || Output is not null || Like is not null)
+            return Spectre.Console.ValidationResult.Error("These go with --model NAME|FILE.onnx --images PATH (or --images alone): --weights, --labels, --num-classes, --input-size, --output, --like.");
         return Spectre.Console.ValidationResult.Success();
     }
 
@@ -67,8 +80,8 @@ public class ModelSettings : MethodSettings
             : Spectre.Console.ValidationResult.Error($"--model {name}: unknown. Known models: {string.Join(", ", ModelZoo.Names)}.");
 
     /// <summary>What the run reads: its output folder may not contain any of these.</summary>
-    public string?[] Inputs => [Checkpoint, Weights, Images, Labels, Data];
+    public string?[] Inputs => [Checkpoint, Weights, Images, Labels, Data, Like, OnnxModel.IsOnnxPath(Model) ? Model : null];
 
-    /// <summary>Photos with a torchvision classifier, rather than digits with LeNet.</summary>
+    /// <summary>Photos (a torchvision classifier, an ONNX model or the trained featurizer), rather than digits with LeNet.</summary>
     public bool IsPhotos => Model is not null && Model != "lenet" || Images is not null;
 }

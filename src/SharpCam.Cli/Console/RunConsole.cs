@@ -10,10 +10,11 @@ public static class RunConsole
     /// <summary>An explain run: the items (the first 50), skipped files, faithfulness means and the sanity verdicts.</summary>
     public static void ShowExplained(RunManifest manifest)
     {
-        if (manifest.Items.Count > 0 && manifest.Items[0].Probabilities is null)   // a large head (ImageNet): one line per item with its top-k
+        if (manifest.Items.Count > 0 && manifest.Items[0].Probabilities is null)   // a large head (ImageNet), or none: one line per item
             foreach (var item in manifest.Items.Take(50))
-                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(item.PredictedName ?? "?")} " +
-                    $"[grey]({string.Join(", ", item.TopK!.Select(t => $"{t.Name} {t.Probability:P1}").Select(Markup.Escape))})[/]");
+                AnsiConsole.MarkupLine(item.TopK is null ? $"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(item.Target ?? "")}"
+                    : $"[bold]{Markup.Escape(item.Id)}[/]: {Markup.Escape(item.PredictedName ?? "?")} " +
+                      $"[grey]({string.Join(", ", item.TopK.Select(t => $"{t.Name} {t.Probability:P1}").Select(Markup.Escape))})[/]");
         else ShowItemTable(manifest);
         if (manifest.Items.Count > 50) AnsiConsole.MarkupLine($"[grey]… the first 50 of {manifest.Items.Count:N0} items; all are in manifest.json.[/]");
         ShowSkipped(manifest);

@@ -48,6 +48,12 @@ public abstract class CamMethod
     /// <summary>Whether the method needs d(score)/dA; gradient-free methods skip the backward pass.</summary>
     protected virtual bool UsesGradients => true;
 
+    /// <summary>
+    /// Whether the map depends on the target. Eigen-CAM's does not (the first principal component of the activations),
+    /// so it alone explains a model without class scores and without a similarity target.
+    /// </summary>
+    public virtual bool NeedsTarget => true;
+
     /// <summary>Whether the map is always the first principal component of the contributions (Eigen-CAM family).</summary>
     protected virtual bool AlwaysProjects => false;
 

@@ -12,6 +12,7 @@ public sealed class EigenCam(Module<Tensor, Tensor> model, IReadOnlyList<string>
 {
     public override string Name => "eigencam";
     protected override bool UsesGradients => false;
+    public override bool NeedsTarget => false;
     protected override bool AlwaysProjects => true;
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) => layer.Activations;

@@ -9,4 +9,10 @@ public static class BundledData
     /// load it with <see cref="MnistDataset.Load"/>.
     /// </summary>
     public static string MnistSample { get; } = Path.Combine(AppContext.BaseDirectory, "data", "mnist-sample");
+
+    /// <summary>
+    /// The four sample photos (a cat, a coffee cup, an astronaut, a rocket; licences in SOURCES.md), copied from the
+    /// repository's <c>samples/</c> to <c>&lt;output&gt;/data/samples</c>: the demo's photo section.
+    /// </summary>
+    public static string SamplePhotos { get; } = Path.Combine(AppContext.BaseDirectory, "data", "samples");
 }

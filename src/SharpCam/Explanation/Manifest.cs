@@ -50,6 +50,8 @@ public sealed record RunManifest
     [JsonPropertyName("sanity")] public SanityCheck? Sanity { get; init; }
     /// <summary>Misclassified images explained for their predicted and true class, inside an explain run.</summary>
     [JsonPropertyName("failures")] public FailureSection? Failures { get; init; }
+    /// <summary>The demo's photos explained by the trained featurizer (beside the digits of the same report).</summary>
+    [JsonPropertyName("photos")] public PhotoSection? Photos { get; init; }
 
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -254,6 +256,24 @@ public sealed record SanityStep
     [JsonPropertyName("layer")] public required string Layer { get; init; }
     /// <summary>Mean over images of the correlation with the trained model's maps.</summary>
     [JsonPropertyName("correlation")] public double Correlation { get; init; }
+}
+
+/// <summary>Photos explained by a model other than the run's (the demo's trained featurizer); figure and map paths are relative to the run folder.</summary>
+public sealed record PhotoSection
+{
+    [JsonPropertyName("model")] public required ManifestModel Model { get; init; }
+    /// <summary>One entry per way the photos were explained (e.g. Eigen-CAM, then similarity to one photo).</summary>
+    [JsonPropertyName("runs")] public IReadOnlyList<PhotoRun> Runs { get; init; } = [];
+}
+
+/// <summary>Items explained with one method at one layer, as a <see cref="PhotoSection"/> holds them.</summary>
+public sealed record PhotoRun
+{
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("layer")] public string? Layer { get; init; }
+    /// <summary>What the maps explain, in words (e.g. "no target", or a similarity).</summary>
+    [JsonPropertyName("target_rule")] public string? TargetRule { get; init; }
+    [JsonPropertyName("items")] public IReadOnlyList<ManifestItem> Items { get; init; } = [];
 }
 
 /// <summary>Misclassified images, each explained for its predicted and its true class.</summary>

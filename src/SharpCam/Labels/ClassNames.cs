@@ -16,6 +16,11 @@ public sealed class ClassNames
         Names = names.ToArray();
     }
 
+    private ClassNames() => Names = [];
+
+    /// <summary>The names of a model without class scores (a featurizer): none, so no photo gets a true label.</summary>
+    public static ClassNames None { get; } = new();
+
     /// <summary>The 1000 ImageNet-1k classes as torchvision names them (embedded; see Labels/imagenet_classes.ORIGIN.md).</summary>
     public static ClassNames ImageNet => ImageNetNames.Value;
 

@@ -29,6 +29,8 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         OutputShape = proto.Graph.Outputs.First(o => o.Name == output).Shape;
         ChannelsLast = input.Shape is { Count: 4 } s && s[3] is 1 or 3 && s[1] is not (1 or 3);
         DeclaredInputShape = input.Shape;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Files = [Path.GetFullPath(path), .. proto.Graph.Initializers.Where(t => t.IsExternal).Select(t => Path.GetFullPath(Path.Combine(folder, t.ExternalData["location"]))).Distinct()];
         (_steps, _constants) = (steps, constants);
         foreach (var (name, module) in layers) register_module(name, module);
         eval();
@@ -36,6 +38,9 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
 
     /// <summary>The file the model was read from.</summary>
     public string FilePath { get; }
+    /// <summary>Every file the model was read from: the graph, then its external data files (what a hash of the weights must cover).</summary>
+    public IReadOnlyList<string> Files { get; }
+
     public long Opset { get; }
     public long IrVersion { get; }
     public string Producer { get; }
@@ -75,6 +80,9 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         var (h, w) = InputSize;
         return [1, InputChannels, h ?? fallbackSize, w ?? fallbackSize];
     }
+
+    /// <summary>Whether a model name given on the command line names an ONNX file rather than a zoo architecture.</summary>
+    public static bool IsOnnxPath(string? model) => model?.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>
     /// Reads <paramref name="path"/> (external data from beside it) and rebuilds its graph. <paramref name="output"/>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -76,13 +77,22 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> bytes)
         while (!packed.AtEnd) into.Add(packed.ReadInt64());
     }
 
-    /// <summary>A repeated float field: packed or one fixed32 per occurrence.</summary>
+    /// <summary>
+    /// A repeated float field: packed or one fixed32 per occurrence. A packed run is copied as a block (the wire format
+    /// is little-endian float32): a CNTK export keeps all its weights here, 11 million values for the featurizer.
+    /// </summary>
     public void ReadFloats(int wireType, List<float> into)
     {
         if (wireType == Fixed32) { into.Add(ReadFloat()); return; }
         Expect(wireType, LengthDelimited);
-        var packed = new ProtoReader(ReadBytes());
-        while (!packed.AtEnd) into.Add(packed.ReadFloat());
+        var packed = ReadBytes();
+        if (packed.Length % 4 != 0) throw Truncated();
+        var start = into.Count;
+        CollectionsMarshal.SetCount(into, start + packed.Length / 4);
+        var target = CollectionsMarshal.AsSpan(into)[start..];
+        if (BitConverter.IsLittleEndian) MemoryMarshal.Cast<byte, float>(packed).CopyTo(target);
+        else
+            for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadSingleLittleEndian(packed[(4 * i)..]);
     }
 
     /// <summary>A repeated double field: packed or one fixed64 per occurrence.</summary>

@@ -62,6 +62,7 @@ public static class HtmlReport
         if (ConfusionMatrix.For(context) is { } matrix) sections.Add(new(ConfusionSection.Id, "Confusions", (h, c) => ConfusionSection.Append(h, c, matrix)));
         if (context.FailureItems.Count > 0) sections.Add(new(GallerySection.FailuresId, "Mistakes", GallerySection.AppendFailures));
         if (m.Kind == RunKind.Explain && m.Items.Count > 0) sections.Add(new(GallerySection.ExplainedId, "Explained images", GallerySection.AppendExplained));
+        if (PhotoSection.Applies(context)) sections.Add(new(PhotoSection.Id, "Photos", PhotoSection.Append));
         if (MetricsSection.Applies(context)) sections.Add(new(MetricsSection.Id, "Metrics", MetricsSection.Append));
         if (SanitySection.Applies(context)) sections.Add(new(SanitySection.Id, "Sanity check", SanitySection.Append));
         return sections;
@@ -76,6 +77,7 @@ public static class HtmlReport
         requests.AddRange(GallerySection.ByConfidence(context.FailureItems).Select(i => GallerySection.FigureOf(i, failures: true)).OfType<string>().Select(ReportContext.Thumbnail));
         if (m.Kind == RunKind.Explain)
             requests.AddRange(m.Items.Select(i => GallerySection.FigureOf(i, failures: false)).OfType<string>().Select(ReportContext.Thumbnail));
+        requests.AddRange(PhotoSection.Figures(m).Select(ReportContext.Thumbnail));
         if (m.Sanity?.Figure is { } sanity) requests.Add(ReportContext.Preview(sanity));
         return requests.Distinct().ToList();
     }

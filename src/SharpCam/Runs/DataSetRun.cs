@@ -95,7 +95,7 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         Method = method.Name,
         Layer = Layer,
         Normalization = method.Options.Normalization == MapNormalization.MinMax ? "min-max" : "divide-by-max",
-        TargetRule = options.Kind == RunKind.Failures ? "pred+true" : options.Target.ToString(),
+        TargetRule = options.Kind == RunKind.Failures ? "pred+true" : options.Concept?.Describe() ?? options.Target.ToString(),
         ClassNames = names.Names,
         Data = source.Data,
         Options = new ManifestOptions
@@ -255,10 +255,16 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
     {
         using var scope = NewDisposeScope();
         var input = Stack(batch, options.Device);
-        IReadOnlyList<ICamTarget>? targets = options.Target == TargetRule.Predicted ? null
+        IReadOnlyList<ICamTarget>? targets = options.Concept is { } concept ? batch.Select(_ => concept).ToList()
+            : options.Target == TargetRule.Predicted ? null
             : batch.Select(b => options.Target.For(b.Input!.TrueLabel)).ToList();
         using var result = method.Explain(input, targets);
-        var probabilities = result.Logits.softmax(1).cpu();
+        // A model without class scores (a featurizer, [N, D, 1, 1]) predicts nothing: its items say so (label -1, no top-k).
+        var probabilities = HasClassScores(result.Logits) ? result.Logits.softmax(1).cpu() : null;
+        if (probabilities is null && (options.Metrics || options.Sanity is not null))
+            throw new InvalidOperationException(NoClassScores(result.Logits, "faithfulness metrics and the sanity check measure class scores"));
+        if (probabilities is null && (targets is null ? method.NeedsTarget : targets.Any(t => t.ClassIndex is not null)))
+            throw new InvalidOperationException(NoClassScores(result.Logits, targets is null ? $"{method.Name} explains a class" : "a class target needs them"));
         var maps = result.FeatureMaps.cpu();
         var metrics = options.Metrics ? QualityChecks.FaithfulnessOfBatch(method.Model, input, result.Maps, result.Targets) : null;
         var entries = new List<JournalEntry>(batch.Count);
@@ -268,17 +274,21 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
             var target = result.Targets[i];
             var mapPath = $"{MapsFolder}/{item.Id}.npy";
             Npy.Save(Path.Combine(dir, mapPath), maps[i]);
-            var record = RunItems.Prediction(item, Probabilities(probabilities[i]), names, options.TopK, Layer) with
+            // Without class scores a class target can only be the default of a method that ignores it (Eigen-CAM).
+            var classFree = probabilities is null && target.ClassIndex is not null;
+            var described = classFree ? NoTarget : target.Describe();
+            var record = RunItems.Prediction(item, probabilities is null ? null : Probabilities(probabilities[i]), names, options.TopK, Layer) with
             {
-                TargetClass = target.ClassIndex, Target = target.Describe(), Map = mapPath, MapShape = Shape(maps[i]),
+                TargetClass = classFree ? null : target.ClassIndex, Target = described, Map = mapPath, MapShape = Shape(maps[i]),
             };
             if (Draws(record) && item.Display is { } display)
             {
                 var (heatmap, panels) = ($"{FiguresFolder}/{item.Id}_heatmap.png", $"{FiguresFolder}/{item.Id}_panels.png");
                 record = record with { Figures = new ItemFigures { Heatmap = heatmap, Panels = panels } };
                 var array = TensorImages.ToArray(maps[i]);
-                var about = target.ClassIndex is { } c ? $"{names.NameOf(c)} ({target.Describe()})" : target.Describe();
-                var title = $"{item.Id}: predicted {record.PredictedName}" + (record.TrueName is { } t ? $", true {t}" : "");
+                var about = !classFree && target.ClassIndex is { } c ? $"{names.NameOf(c)} ({described})" : described;
+                var title = $"{item.Id}: " + (probabilities is null ? described : $"predicted {record.PredictedName}") +
+                            (record.TrueName is { } t ? $", true {t}" : "");
                 drawings.Add(() => Figures.Heatmap(Path.Combine(dir, heatmap), array, $"{method.Name} at {Layer}: {about}"));
                 drawings.Add(() => Figures.Panels(Path.Combine(dir, panels), display, array, options.Style, title));
             }
@@ -299,6 +309,8 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
         var input = Stack(batch, options.Device);
         Tensor logits;
         using (no_grad()) logits = method.Model.call(input);
+        if (!HasClassScores(logits))
+            throw new InvalidOperationException(NoClassScores(logits, "failure analysis needs a classifier (it makes no mistakes to analyse)"));
         var probabilities = logits.softmax(1).cpu();
         var labels = tensor(batch.Select(b => (long)b.Input!.TrueLabel!.Value).ToArray()).to(logits.device);
         var losses = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None).to(ScalarType.Float64).cpu().data<double>().ToArray();
@@ -334,6 +346,16 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
             Position = batch[i].Position, Item = r with { Confidence = r.TopK![0].Probability }, Loss = losses[i],
         }).ToList();
     }
+
+    /// <summary>What a class-free model's items explain when the method needs no target (Eigen-CAM).</summary>
+    public const string NoTarget = "no target (the model has no class scores)";
+
+    /// <summary>Class scores are [N, K]; anything else (features, [N, D, 1, 1]) is not.</summary>
+    private static bool HasClassScores(Tensor logits) => logits.dim() == 2;
+
+    private static string NoClassScores(Tensor logits, string why) =>
+        $"The model has no class scores (its output is [{string.Join(", ", logits.shape.Skip(1))}] per image, not [classes]): {why}. " +
+        "Explain it with Eigen-CAM or a concept similarity target instead.";
 
     private bool Draws(ManifestItem item) => options.Figures == FigureMode.All || options.Figures == FigureMode.Failures && RunItems.IsMistake(item);
 

@@ -1,6 +1,7 @@
 using SharpCam.Cam;
 using SharpCam.Explanation;
 using SharpCam.Rendering;
+using SharpCam.Targets;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -34,6 +35,8 @@ public sealed record RunOptions
     public RunKind Kind { get; init; } = RunKind.Explain;
     /// <summary>What each explain map explains (failure analysis always explains the predicted and the true class).</summary>
     public TargetRule Target { get; init; } = TargetRule.Predicted;
+    /// <summary>One target for every explained item instead of <see cref="Target"/>'s class, e.g. similarity to a reference photo.</summary>
+    public ICamTarget? Concept { get; init; }
     public int BatchSize { get; init; } = 16;
     public int TopK { get; init; } = 5;
     public OverlayStyle Style { get; init; } = OverlayStyle.GreyDigit;
@@ -57,5 +60,7 @@ public sealed record RunOptions
         if (Limit is < 1) throw new ArgumentOutOfRangeException(nameof(Limit), Limit, "The limit must be at least 1.");
         if (Kind == RunKind.Failures && (Metrics || Sanity is not null))
             throw new ArgumentException("Faithfulness metrics and the sanity check belong to explain runs, not failure analysis.");
+        if (Kind == RunKind.Failures && Concept is not null)
+            throw new ArgumentException("Failure analysis explains the predicted and the true class; a concept target belongs to explain runs.");
     }
 }

@@ -1,3 +1,4 @@
+using SharpCam.Images;
 using SharpCam.Cam;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -52,6 +53,18 @@ public sealed class ConceptSimilarityTarget : ICamTarget
             throw new ArgumentException($"A reference image is [C, H, W] or [1, C, H, W]; got shape [{string.Join(", ", image.shape)}].", nameof(image));
         var features = new ActivationRecorder(model, Array.Empty<string>()).Forward(batch, layer, scored => Pool(scored[0]));
         return new ConceptSimilarityTarget(features, layer, name ?? "a reference image");
+    }
+
+    /// <summary>
+    /// The concept of a reference photo file, preprocessed as the photos it is compared with: where in photo A is what
+    /// makes it look like photo B (<paramref name="file"/>). <paramref name="device"/>: the model's.
+    /// </summary>
+    public static ConceptSimilarityTarget FromReferencePhoto(Module<Tensor, Tensor> model, ImagePreprocessing preprocessing, string file,
+                                                             Device? device = null, string? layer = null)
+    {
+        using var scope = NewDisposeScope();
+        var image = preprocessing.ToTensor(ImageFile.Read(file)).to(device ?? CPU);
+        return FromReferenceImage(model, image, layer, $"photo {Path.GetFileName(file)}");
     }
 
     /// <summary>One image's features as a vector: spatial dimensions (if any) averaged away.</summary>

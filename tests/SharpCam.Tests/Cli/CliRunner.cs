@@ -11,6 +11,10 @@ public static class CliRunner
 {
     public const string Collection = "cli";
 
+    /// <summary>What a command printed, on one line (the console wraps long messages).</summary>
+    public static string OneLine(string output) =>
+        string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
     public static (int ExitCode, string Output) Run(params string[] args)
     {
         var writer = new StringWriter();

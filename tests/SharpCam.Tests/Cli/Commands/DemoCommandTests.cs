@@ -25,5 +25,22 @@ public class DemoCommandTests(TrainedTinyModel trained)
         Assert.True(File.Exists(Path.Combine(outDir, manifest.Sanity.Figure!)));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.Contains(Path.Combine(outDir, "report.html"), output);
+
+        // The trained featurizer's photo section: Eigen-CAM of the four sample photos and one similarity map, in the report.
+        var photos = manifest.Photos!;
+        Assert.Equal(SharpCam.Onnx.OnnxPhotoModel.FeaturizerArchitecture, photos.Model.Architecture);
+        Assert.Equal(["eigencam", "gradcam"], photos.Runs.Select(r => r.Method));
+        Assert.Equal(["0000-astronaut", "0001-chelsea", "0002-coffee", "0003-rocket"], photos.Runs[0].Items.Select(i => i.Id));
+        var similar = photos.Runs[1].Items.Single();
+        Assert.Equal("astronaut-like-rocket", similar.Id);
+        Assert.Contains("rocket.jpg", similar.Target);
+        var report = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("<section id=\"photos\"", report);
+        foreach (var item in photos.Runs.SelectMany(r => r.Items))
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, item.Figures!.Panels!)), item.Figures.Panels);
+            Assert.True(File.Exists(Path.Combine(outDir, item.Map!)), item.Map);
+            Assert.Contains($"Enlarge: {item.Id}: image, heatmap and overlay", report);
+        }
     }
 }

@@ -233,3 +233,132 @@ public class ExplainMethodsCliTests(TrainedTinyModel trained)
         Assert.Contains("--input-size 100000: Input size 100000 is too large: SharpCam runs models on at most 1024×1024 pixels", output);
     }
 }
+
+/// <summary>
+/// explain on ONNX models from the command line: a hand-made NHWC classifier (tests/fixtures/onnx, fixed 32×32 input),
+/// and with --images alone the trained featurizer (no class scores: Eigen-CAM, or --like FILE).
+/// </summary>
+[Collection(CliRunner.Collection)]
+public class ExplainOnnxCliTests(TrainedTinyModel trained)
+{
+    private static readonly string Samples = Path.Combine(Support.RepoPaths.Root, "samples");
+    private static readonly string Handmade = Support.RepoPaths.Fixture("onnx/nhwc_handmade.onnx");
+
+    /// <summary>What a failed command printed, on one line (the console may wrap long messages).</summary>
+    private static (int Code, string Output) Fails(params string[] args)
+    {
+        var (code, output) = CliRunner.Run(args);
+        Assert.DoesNotContain("   at ", output);   // no stack trace
+        return (code, CliRunner.OneLine(output));
+    }
+
+    [Fact]
+    public void AnOnnxClassifierExplainsPhotosAtTheGraphsFixedSizeWithTopK()
+    {
+        var outDir = trained.Data.NewOutputPath("onnx-handmade");
+        var (code, output) = CliRunner.Run("explain", "--model", Handmade, "--output", "logits", "--images", Samples, "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal("onnx", manifest.Model.Architecture);
+        Assert.Equal([32, 32], manifest.Model.InputSize);                 // the graph's fixed size drove preprocessing
+        Assert.Equal(5, manifest.Model.NumClasses);
+        Assert.Equal(FileHash.Of(Handmade), manifest.Model.WeightsHash);
+        Assert.Equal("gradcam", manifest.Method);
+        Assert.Equal("relu2", manifest.Layer);                             // the automatic default layer
+        Assert.Equal(4, manifest.Items.Count);
+        Assert.All(manifest.Items, item =>
+        {
+            Assert.InRange(item.PredictedLabel, 0, 4);
+            Assert.Equal(item.PredictedLabel, item.TargetClass);
+            Assert.Equal(5, item.TopK!.Count);
+            Assert.Equal([7, 7], item.MapShape);
+            Assert.True(File.Exists(Path.Combine(outDir, item.Figures!.Panels!)));
+        });
+    }
+
+    /// <summary>No --model: the trained ResNet-18 featurizer, which has no class head, explains with Eigen-CAM.</summary>
+    [Fact]
+    public void PhotosWithoutAModelUseTheTrainedFeaturizerWithEigenCam()
+    {
+        var outDir = trained.Data.NewOutputPath("featurizer");
+        var (code, output) = CliRunner.Run("explain", "--images", Samples, "--out", outDir);
+        Assert.True(code == 0, output);
+        Assert.Contains("no class scores: explaining with Eigen-CAM", output);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal("eigencam", manifest.Method);
+        Assert.Equal(SharpCam.Onnx.OnnxPhotoModel.FeaturizerArchitecture, manifest.Model.Architecture);
+        Assert.Equal(0, manifest.Model.NumClasses);
+        Assert.StartsWith("xxh128:", manifest.Model.WeightsHash);
+        Assert.Equal(SharpCam.Onnx.TrainedFeaturizer.DefaultLayer, manifest.Layer);
+        Assert.All(manifest.Items, item =>
+        {
+            Assert.Equal([7, 7], item.MapShape);
+            Assert.Equal(-1, item.PredictedLabel);
+            Assert.Null(item.TopK);
+            Assert.Null(item.TargetClass);
+            Assert.Equal(SharpCam.Runs.DataSetRun.NoTarget, item.Target);
+        });
+    }
+
+    /// <summary>--like FILE: Grad-CAM of the cosine similarity to the reference photo's features.</summary>
+    [Fact]
+    public void LikeExplainsSimilarityToAPhoto()
+    {
+        var outDir = trained.Data.NewOutputPath("like");
+        var (code, output) = CliRunner.Run("explain", "--images", Path.Combine(Samples, "astronaut.png"),
+            "--like", Path.Combine(Samples, "rocket.jpg"), "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal("gradcam", manifest.Method);
+        var item = manifest.Items.Single();
+        Assert.Contains("cosine similarity", item.Target);
+        Assert.Contains("rocket.jpg", item.Target);
+        using var map = Npy.Load(Path.Combine(outDir, item.Map!));
+        Assert.True(map.max().item<float>() > 0, "the similarity map is all zero");
+    }
+
+    [Theory]
+    [InlineData("--class 3", "--class 3: the trained featurizer has no class scores")]
+    [InlineData("--method gradcam", "--method gradcam (it explains a class): the trained featurizer has no class scores")]
+    [InlineData("--metrics", "--metrics: the trained featurizer has no class scores")]
+    [InlineData("--sanity", "--sanity: the trained featurizer has no class scores")]
+    public void WhatNeedsClassScoresIsRefusedOnAModelWithoutThem(string options, string message)
+    {
+        var outDir = trained.Data.NewOutputPath("featurizer-refused");
+        var (code, output) = Fails(["explain", "--images", Samples, .. options.Split(' '), "--out", outDir]);
+        Assert.Equal(1, code);
+        Assert.Contains(message, output);
+        Assert.Contains("--method eigencam", output);                      // what to do instead
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>Bad ONNX files through the command line: one clear error, exit 1, no stack trace, nothing written.</summary>
+    [Theory]
+    [InlineData("corrupt", "corrupt")]
+    [InlineData("truncated", "truncated")]
+    [InlineData("unsupported", "LRN")]
+    [InlineData("missing-external", "is missing; put it beside the model")]
+    public void ABadOnnxFileIsAClearError(string kind, string message)
+    {
+        using var folder = new Support.TempFolder();
+        string Made(string name, Action<string> make)
+        {
+            var path = folder.File(name);
+            make(path);
+            return path;
+        }
+        var model = kind switch
+        {
+            "corrupt" => Made("notes.onnx", p => File.WriteAllText(p, "This is a text file, not a model.\n")),
+            "truncated" => Made("cut.onnx", p => File.WriteAllBytes(p, File.ReadAllBytes(Handmade)[..(int)(new FileInfo(Handmade).Length / 2)])),
+            "unsupported" => Support.RepoPaths.Fixture("onnx/unsupported_op.onnx"),
+            _ => Made("resnet18_op11.onnx", p => File.Copy(Support.RepoPaths.Fixture("onnx/resnet18_op11.onnx"), p)),   // without its .weights
+        };
+        var outDir = trained.Data.NewOutputPath("bad-onnx");
+        var (code, output) = Fails("explain", "--model", model, "--images", Samples, "--out", outDir);
+        Assert.Equal(1, code);
+        Assert.Contains(message, output);
+        Assert.Contains(Path.GetFileName(model), output);
+        Assert.False(Directory.Exists(outDir));
+    }
+}

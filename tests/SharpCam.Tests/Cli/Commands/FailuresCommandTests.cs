@@ -33,10 +33,14 @@ public class FailuresCommandTests(TrainedTinyModel trained)
 [Collection(CliRunner.Collection)]
 public class PhotoFailuresCliTests(TrainedTinyModel trained)
 {
-    private string ImageFolder()
+    private string ImageFolder() =>
+        SampleImageFolder(trained, "imagefolder", ("tabby", "chelsea.png"), ("espresso", "coffee.png"), ("space_shuttle", "rocket.jpg"));
+
+    /// <summary>An ImageFolder tree, ROOT/&lt;class&gt;/&lt;photo&gt;, of sample photos.</summary>
+    internal static string SampleImageFolder(TrainedTinyModel trained, string name, params (string Label, string Photo)[] photos)
     {
-        var root = trained.Data.NewOutputPath("imagefolder-" + Guid.NewGuid().ToString("N")[..6]);
-        foreach (var (label, photo) in new[] { ("tabby", "chelsea.png"), ("espresso", "coffee.png"), ("space_shuttle", "rocket.jpg") })
+        var root = trained.Data.NewOutputPath($"{name}-" + Guid.NewGuid().ToString("N")[..6]);
+        foreach (var (label, photo) in photos)
         {
             Directory.CreateDirectory(Path.Combine(root, label));
             File.Copy(Path.Combine(Support.RepoPaths.Root, "samples", photo), Path.Combine(root, label, photo));
@@ -67,5 +71,44 @@ public class PhotoFailuresCliTests(TrainedTinyModel trained)
             "--images", Path.Combine(Support.RepoPaths.Root, "samples", "chelsea.png"), "--out", trained.Data.NewOutputPath("unlabelled"));
         Assert.Equal(1, code);
         Assert.Contains("ImageFolder", output);
+    }
+}
+
+/// <summary>failures on ONNX models: a classifier's mistakes in an ImageFolder tree; a model without class scores refused.</summary>
+[Collection(CliRunner.Collection)]
+public class OnnxFailuresCliTests(TrainedTinyModel trained)
+{
+    /// <summary>An ImageFolder tree whose folders are class indices of the hand-made 5-class graph.</summary>
+    private string ImageFolder() => PhotoFailuresCliTests.SampleImageFolder(trained, "onnx-imagefolder",
+        ("0", "chelsea.png"), ("1", "coffee.png"), ("2", "rocket.jpg"), ("3", "astronaut.png"));
+
+    [Fact]
+    public void AnOnnxClassifiersMistakesAreExplainedForBothClasses()
+    {
+        var outDir = trained.Data.NewOutputPath("onnx-failures");
+        var (code, output) = CliRunner.Run("failures", "--model", Support.RepoPaths.Fixture("onnx/nhwc_handmade.onnx"), "--images", ImageFolder(),
+            "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = RunManifest.Load(outDir);
+        Assert.Equal(4, manifest.Evaluation!.N);
+        Assert.Equal(4 - manifest.Items.Count, (int)Math.Round(manifest.Evaluation.TestAcc!.Value * 4));
+        Assert.All(manifest.Items, i =>
+        {
+            Assert.NotEqual(i.TrueLabel, i.PredictedLabel);
+            Assert.True(File.Exists(Path.Combine(outDir, i.Maps!.True!)));
+        });
+    }
+
+    [Fact]
+    public void TheFeaturizerHasNoMistakesToAnalyseAndSaysWhatToDoInstead()
+    {
+        var outDir = trained.Data.NewOutputPath("featurizer-failures");
+        var (code, output) = CliRunner.Run("failures", "--images", ImageFolder(), "--out", outDir);
+        Assert.Equal(1, code);
+        var line = CliRunner.OneLine(output);
+        Assert.Contains("failures (it analyses a classifier's mistakes): the trained featurizer has no class scores", line);
+        Assert.Contains("sharpcam explain --method eigencam", line);
+        Assert.DoesNotContain("   at ", output);
+        Assert.False(Directory.Exists(outDir));
     }
 }

@@ -32,6 +32,21 @@ public class LayersCommandTests
     }
 
     [Fact]
+    public void ListsAnOnnxGraphsNodesWithItsFixedInputSizeAndOutput()
+    {
+        var model = SharpCam.Tests.Support.RepoPaths.Fixture("onnx/nhwc_handmade.onnx");
+        var (code, output) = CliRunner.Run("layers", "--model", model, "--output", "probabilities");
+        Assert.Equal(0, code);
+        Assert.Equal(["to_nchw", "conv1", "leaky1", "pool1"], LayerNames(output).Take(4));
+        Assert.DoesNotContain("batch_dim", LayerNames(output));   // the Shape → Gather → Concat chain is not a layer
+        Assert.Matches(@"│ relu2\s+│ ReLU\s+│ \[1, 6, 7, 7\]", output);
+        Assert.Contains("Input: [1, 3, 32, 32]. Default target layer: relu2", output);
+        Assert.Contains("output probabilities", output);
+        Assert.Contains("NHWC", output);
+        Assert.Contains("5 class scores", output);
+    }
+
+    [Fact]
     public void TheInputSizeChangesTheShapes()
     {
         var (code, output) = CliRunner.Run("layers", "--model", "vgg16", "--input-size", "64");

@@ -28,7 +28,7 @@ public class MergeCommandTests(TrainedTinyModel trained)
     private static (int Code, string Output) Fails(params string[] args)
     {
         var (code, output) = CliRunner.Run(args);
-        return (code, string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)));
+        return (code, CliRunner.OneLine(output));
     }
 
     private string Runs(string name) => trained.Data.NewOutputPath($"{name}-{Guid.NewGuid():N}"[..24]);
@@ -142,5 +142,40 @@ public class MergeCommandTests(TrainedTinyModel trained)
         Assert.StartsWith("xxh128:", manifest.Model.WeightsHash);
         Assert.Equal(manifest.Items.Count, manifest.Data.Count);
         Assert.All(manifest.Items, item => Assert.Equal(0, Shard.Of($"test:{item.Index}", 2)));
+    }
+}
+
+/// <summary>
+/// Shards of an ONNX model's run: the manifest's weights hash covers the graph and its external data, so shards made
+/// with other weights under the same file names are refused; shards of the same weights merge.
+/// </summary>
+[Collection(CliRunner.Collection)]
+public class OnnxMergeCliTests(TrainedTinyModel trained)
+{
+    [Fact]
+    public void ShardsOfOneOnnxModelMergeAndOtherWeightsAreRefused()
+    {
+        using var folder = new Support.TempFolder();
+        var model = SharpCam.Tests.Onnx.OnnxFixtures.Prepare("resnet18_op11", folder);
+        var root = trained.Data.NewOutputPath($"onnx-merge-{Guid.NewGuid():N}"[..24]);
+        string[] Shard(int k, string dir) =>
+            ["explain", "--model", model, "--images", Path.Combine(Support.RepoPaths.Root, "samples"), "--figures", "none",
+             "--shard", $"{k}/2", "--out", dir];
+        var shards = new[] { Path.Combine(root, "shard-0"), Path.Combine(root, "shard-1") };
+        for (int k = 0; k < 2; k++) Assert.Equal(0, CliRunner.Run(Shard(k, shards[k])).ExitCode);
+        Assert.Equal(SharpCam.IO.FileHash.Of(model, Path.ChangeExtension(model, ".weights")), RunManifest.Load(shards[0]).Model.WeightsHash);
+
+        var merged = Path.Combine(root, "merged");
+        var (code, output) = CliRunner.Run("merge", "--out", merged, shards[0], shards[1]);
+        Assert.True(code == 0, output);
+        Assert.Equal(4, RunManifest.Load(merged).Items.Count);
+
+        using (var weights = File.OpenWrite(Path.ChangeExtension(model, ".weights"))) weights.Write([1, 2, 3, 4]);   // other weights, same files
+        var other = Path.Combine(root, "other-weights");
+        Assert.Equal(0, CliRunner.Run(Shard(1, other)).ExitCode);
+        (code, output) = CliRunner.Run("merge", "--out", Path.Combine(root, "refused"), shards[0], other);
+        Assert.Equal(1, code);
+        Assert.Contains("shards of different runs", output);
+        Assert.Contains("model", output);
     }
 }
