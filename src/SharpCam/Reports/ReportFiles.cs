@@ -117,16 +117,17 @@ internal sealed class ReportFiles
 
     private static Thumbnail Failed(string path, string problem) => new(path, null, 0, 0, problem);
 
-    private string Existing(string relativePath)
+    /// <summary>A file of the run folder that exists; <paramref name="what"/> names its kind in the error.</summary>
+    private string Existing(string relativePath, string what)
     {
         var path = ContainedPath.Resolve(_runDir, relativePath);
-        return File.Exists(path) ? path : throw new FileNotFoundException(relativePath.StartsWith("maps/", StringComparison.Ordinal) ? "map file not found" : "figure file not found");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{what} file not found");
     }
 
     /// <summary>The figure, area-averaged (no aliasing on heatmaps and digit strokes) to fit the box; a smaller one keeps its size.</summary>
     private RgbImage Shrunk(ThumbnailRequest request)
     {
-        var image = ImageFile.Decode(File.ReadAllBytes(Existing(request.Path)), request.Path);
+        var image = ImageFile.Decode(File.ReadAllBytes(Existing(request.Path, "figure")), request.Path);
         var scale = Math.Min(1.0, Math.Min((double)request.MaxWidth / image.Width, (double)request.MaxHeight / image.Height));
         if (scale >= 1.0) return image;
         return AreaShrink.Shrink(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
@@ -137,7 +138,7 @@ internal sealed class ReportFiles
     {
         var panels = request.Maps!.Select(map =>
         {
-            var file = Existing(map);
+            var file = Existing(map, "map");
             float[,] values;
             using (NewDisposeScope())
             {

@@ -3,6 +3,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using SharpCam.Explanation;
 using SharpCam.Images;
+using SharpCam.IO;
 using SharpCam.Reports;
 using SharpCam.Tests.Support;
 
@@ -256,6 +257,16 @@ public class HtmlReportTests(ReportRunsFixture runs)
         // The 28×28 map upsampled to 120×120 in blue-white-red; a mistake shows both maps side by side.
         var map = ImageFile.Read(page.FileOf(explained["s"]!.GetValue<string>()));
         Assert.Equal((120, 120), (map.Width, map.Height));
+        // Its hottest cell is red and its coldest blue, where they are in the map (bwr: 0 blue, 1 red).
+        var values = TensorImages.ToArray(Npy.Load(Path.Combine(dir, m.Items[0].Map!)));
+        var cells = Enumerable.Range(0, 28 * 28).Select(k => (Y: k / 28, X: k % 28)).ToList();
+        (byte R, byte G, byte B) At((int Y, int X) cell)
+        {
+            int o = 3 * ((cell.Y * 120 / 28 + 2) * 120 + cell.X * 120 / 28 + 2);
+            return (map.Pixels[o], map.Pixels[o + 1], map.Pixels[o + 2]);
+        }
+        var (hot, cold) = (At(cells.MaxBy(c => values[c.Y, c.X])), At(cells.MinBy(c => values[c.Y, c.X])));
+        Assert.True(hot.R > hot.B + 100 && cold.B > cold.R + 100, $"hottest {hot}, coldest {cold}");
         var both = ImageFile.Read(page.FileOf(page.Items(GallerySection.FailuresId)[0]["s"]!.GetValue<string>()));
         Assert.Equal((240, 120), (both.Width, both.Height));
         Assert.Contains("show their maps for the predicted and the true class as a heatmap", page.Document.GetElementById(GallerySection.FailuresId)!.TextContent);
