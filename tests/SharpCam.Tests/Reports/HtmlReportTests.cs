@@ -229,8 +229,10 @@ public class HtmlReportTests(ReportRunsFixture runs)
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(path));
 
         // Written again, the page names a new generation of thumbnails and the old one is gone: one folder, 8 files.
+        // So is a generation a killed report left half-written (its page was never written, so no page names it).
         var files = Path.Combine(dir, "report_files");
         var before = Assert.Single(Directory.GetDirectories(files));
+        File.WriteAllBytes(Directory.CreateDirectory(Path.Combine(files, "0badc0de")).FullName + "/0.jpg", [0xFF, 0xD8]);
         HtmlReport.Write(dir);
         var after = Assert.Single(Directory.GetDirectories(files));
         Assert.NotEqual(before, after);
