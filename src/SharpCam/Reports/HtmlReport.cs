@@ -10,9 +10,13 @@ namespace SharpCam.Reports;
 public sealed record ReportResult(string Path, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// One self-contained HTML page for a run folder (<c>explain</c> or <c>failures</c>): every figure is embedded as a
-/// data: URI (a small PNG thumbnail; full size on click), CSS and script are inline, and a Content-Security-Policy
-/// forbids any network access, so the file reads the same offline, mailed or archived.
+/// One HTML page for a run folder (<c>explain</c> or <c>failures</c>) that opens from disk with no server: CSS, script
+/// and the item data (JSON) are inline; small JPEG thumbnails are files beside the page (<c>PAGE_files/</c>); a figure
+/// is loaded from the run folder, by a URL relative to the page, only when it is opened. A Content-Security-Policy
+/// allows nothing but the page's own script and style and local images, so no request can leave the machine. The page
+/// stays light however many items the run has: the script renders one page of cards at a time from the data, and the
+/// filters, confusion links and ranking work over all of them. Keep the page, its <c>_files</c> folder and the run
+/// folder where they are relative to each other (the default, <c>RUN_DIR/report.html</c>, travels with the run folder).
 /// <para>Errors: a missing or invalid manifest throws, naming the file. A missing or unreadable figure does not: it
 /// becomes a placeholder in the page and a line in the warning list at the top (and in <see cref="ReportResult.Warnings"/>).</para>
 /// </summary>
@@ -29,25 +33,33 @@ public static class HtmlReport
     {
         var manifest = RunManifest.Load(runDir);
         var path = Path.GetFullPath(outputPath ?? Path.Combine(runDir, DefaultFileName));
-        var figures = new FigureEmbedder(runDir);
-        var context = new ReportContext(manifest, figures, []);
+        var files = new ReportFiles(runDir, path);
+        var context = new ReportContext(manifest, files, []);
         var sections = Sections(context);
 
-        // All figures first (in parallel): then every warning is known before the top of the page is written.
-        var requests = FigureRequests(context);
+        // All thumbnails first (in parallel): then every warning is known before the top of the page is written.
+        var requests = ThumbnailRequests(context);
         var done = 0;
         var gate = new object();
         progress?.Report(new ProgressUpdate("report", 0, requests.Count));
-        context.Warnings.InsertRange(0, figures.Prepare(requests, () =>
+        try
         {
-            lock (gate) progress?.Report(new ProgressUpdate("report", ++done, requests.Count));
-        }));
-
-        AtomicFile.Write(path, stream =>
+            context.Warnings.InsertRange(0, files.Make(requests, () =>
+            {
+                lock (gate) progress?.Report(new ProgressUpdate("report", ++done, requests.Count));
+            }));
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+                WritePage(writer, context, sections);
+            });
+        }
+        catch
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-            WritePage(writer, context, sections);
-        });
+            files.Abandon();
+            throw;
+        }
+        files.RemoveOlderGenerations();
         return new ReportResult(path, context.Warnings);
     }
 
@@ -68,21 +80,20 @@ public static class HtmlReport
         return sections;
     }
 
-    /// <summary>Every figure the page shows, once each, in page order (so warnings come in that order too).</summary>
-    private static List<FigureRequest> FigureRequests(ReportContext context)
+    /// <summary>Every thumbnail the page shows, once each, in page order (so warnings come in that order too).</summary>
+    private static List<ThumbnailRequest> ThumbnailRequests(ReportContext context)
     {
         var m = context.Manifest;
-        var requests = new List<FigureRequest>();
+        var requests = new List<ThumbnailRequest>();
         if (m.Figures?.Grid is { } grid) requests.Add(ReportContext.Preview(grid));
-        requests.AddRange(GallerySection.ByConfidence(context.FailureItems).Select(i => GallerySection.FigureOf(i, failures: true)).OfType<string>().Select(ReportContext.Thumbnail));
-        if (m.Kind == RunKind.Explain)
-            requests.AddRange(m.Items.Select(i => GallerySection.FigureOf(i, failures: false)).OfType<string>().Select(ReportContext.Thumbnail));
+        foreach (var (_, items, failures) in GallerySection.Galleries(context))
+            requests.AddRange(items.Select(i => GallerySection.ThumbnailOf(i, failures)).OfType<ThumbnailRequest>());
         requests.AddRange(PhotoSection.Figures(m).Select(ReportContext.Thumbnail));
         if (m.Sanity?.Figure is { } sanity) requests.Add(ReportContext.Preview(sanity));
         return requests.Distinct().ToList();
     }
 
-    /// <summary>Writes the page section by section, so a thousand embedded figures are never one string in memory.</summary>
+    /// <summary>Writes the page section by section.</summary>
     private static void WritePage(TextWriter writer, ReportContext context, List<Section> sections)
     {
         var m = context.Manifest;
@@ -90,9 +101,10 @@ public static class HtmlReport
         var html = new StringBuilder(16_384);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            // Only the inline style and script below (by hash) and data: images: no request can leave the page,
-            // and markup injected through a manifest string could not run even if escaping ever failed.
-            .Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src '{Sha256(ReportStyles.Source)}'; script-src '{Sha256(ReportScript.Source)}'\">")
+            // Only the inline style and script below (by hash) and local images ('self' of a file:// page: files on
+            // disk): no request can leave the page, and markup injected through a manifest string could not run even
+            // if escaping ever failed. The JSON data is a script element the browser never runs, so it needs no hash.
+            .Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self' data:; style-src '{Sha256(ReportStyles.Source)}'; script-src '{Sha256(ReportScript.Source)}'\">")
             .Append($"<title>{E(title)}</title><link rel=\"icon\" href=\"data:,\">")
             .Append($"<style>{ReportStyles.Source}</style></head><body>")
             .Append($"<header><h1>{E(title)}</h1><p class=\"sub\">{E(Subtitle(m))}</p></header>")
@@ -112,7 +124,8 @@ public static class HtmlReport
             html.Clear();
             section.Append(html, context);
         }
-        html.Append("</main><footer>Self-contained report written by SharpCam; it needs no network.</footer>")
+        GallerySection.AppendData(html, context);
+        html.Append("</main><footer>Report written by SharpCam: this page, its thumbnails beside it and the run folder's figures; it needs no network.</footer>")
             .Append("<dialog id=\"viewer\" aria-labelledby=\"viewer-caption\"><form method=\"dialog\"><button class=\"close\" aria-label=\"Close\">×</button></form><img alt=\"\"><p id=\"viewer-caption\"></p></dialog>")
             .Append($"<script>{ReportScript.Source}</script></body></html>\n");
         writer.Write(html);

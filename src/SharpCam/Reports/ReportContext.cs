@@ -4,8 +4,8 @@ using static SharpCam.Reports.HtmlText;
 
 namespace SharpCam.Reports;
 
-/// <summary>What every section of the report needs: the manifest, class names, figures and the warning list.</summary>
-internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures, List<string> warnings)
+/// <summary>What every section of the report needs: the manifest, class names, thumbnails and the warning list.</summary>
+internal sealed class ReportContext(RunManifest manifest, ReportFiles files, List<string> warnings)
 {
     /// <summary>Gallery thumbnails fit this box (CSS pixels at 1×).</summary>
     public const int ThumbWidth = 360, ThumbHeight = 240;
@@ -13,6 +13,8 @@ internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures
     public const int PreviewWidth = 720, PreviewHeight = 480;
 
     public RunManifest Manifest { get; } = manifest;
+    /// <summary>The thumbnails beside the page and the URLs of the run folder's figures.</summary>
+    public ReportFiles Files { get; } = files;
     /// <summary>Problems that did not stop the report; listed at its top.</summary>
     public List<string> Warnings { get; } = warnings;
 
@@ -37,21 +39,22 @@ internal sealed class ReportContext(RunManifest manifest, FigureEmbedder figures
     public string TrueName(ManifestItem item) => item.TrueName ?? ClassName(item.TrueLabel);
     public string PredictedName(ManifestItem item) => item.PredictedName ?? ClassName(item.PredictedLabel);
 
-    public static FigureRequest Thumbnail(string path) => new(path, ThumbWidth, ThumbHeight);
-    public static FigureRequest Preview(string path) => new(path, PreviewWidth, PreviewHeight);
+    public static ThumbnailRequest Thumbnail(string path) => new(path, ThumbWidth, ThumbHeight);
+    public static ThumbnailRequest Preview(string path) => new(path, PreviewWidth, PreviewHeight);
 
-    /// <summary>A clickable thumbnail of a figure (full size in the viewer), or a placeholder naming the missing file.</summary>
-    public void AppendFigure(StringBuilder html, FigureRequest request, string alt)
+    public Thumbnail ThumbnailFor(ThumbnailRequest request) => Files.Of(request);
+
+    /// <summary>A clickable thumbnail of a figure (the figure file itself in the viewer), or a placeholder naming the missing file.</summary>
+    public void AppendFigure(StringBuilder html, ThumbnailRequest request, string alt)
     {
-        var figure = figures.Take(request);
-        if (!figure.Ok)
+        var thumbnail = ThumbnailFor(request);
+        if (!thumbnail.Ok)
         {
-            html.Append($"<div class=\"placeholder\" role=\"img\" aria-label=\"{E(alt)} (missing)\">{E(figure.Problem)}:<br><code>{E(figure.Path)}</code></div>");
+            html.Append($"<div class=\"placeholder\" role=\"img\" aria-label=\"{E(alt)} (missing)\">{E(thumbnail.Problem)}:<br><code>{E(thumbnail.Path)}</code></div>");
             return;
         }
-        var full = figure.FullUri == figure.ThumbnailUri ? "" : $" data-full=\"{figure.FullUri}\"";
-        html.Append($"<button type=\"button\" class=\"zoom\"{full} aria-label=\"Enlarge: {E(alt)}\">")
-            .Append($"<img src=\"{figure.ThumbnailUri}\" width=\"{figure.Width}\" height=\"{figure.Height}\" alt=\"{E(alt)}\" loading=\"lazy\" decoding=\"async\">")
+        html.Append($"<button type=\"button\" class=\"zoom\" data-full=\"{E(Files.FigureUrl(request.Path))}\" aria-label=\"Enlarge: {E(alt)}\">")
+            .Append($"<img src=\"{E(thumbnail.Url)}\" width=\"{thumbnail.Width}\" height=\"{thumbnail.Height}\" alt=\"{E(alt)}\" decoding=\"async\">")
             .Append("</button>");
     }
 

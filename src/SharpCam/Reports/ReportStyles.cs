@@ -62,6 +62,7 @@ a.cell { font-weight: 600; }
 .card[hidden] { display: none; }
 .fig { width: fit-content; max-width: 100%; margin: 0 auto; }
 .legend { display: grid; grid-template-columns: repeat(3, 1fr); margin: 2px 0 0; text-align: center; font-size: .8rem; color: var(--muted); }
+.legend.two { grid-template-columns: repeat(2, 1fr); }
 .zoom { display: block; width: 100%; padding: 0; border: 0; background: none; cursor: zoom-in; }
 .zoom img { display: block; max-width: 100%; height: auto; margin: 0 auto; border-radius: 4px; }
 .wide .zoom img { max-width: min(100%, 720px); margin: 0; }
@@ -83,6 +84,8 @@ a.cell { font-weight: 600; }
 dialog { max-width: 95vw; max-height: 95vh; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); color: var(--text); padding: 12px; }
 dialog::backdrop { background: rgba(0, 0, 0, .6); }
 dialog img { display: block; max-width: 90vw; max-height: 80vh; }
+dialog.map img { width: min(90vw, 720px); height: auto; }
+dialog p { max-width: 720px; }
 dialog form { text-align: right; }
 dialog .close { font: inherit; font-size: 1.2rem; border: 0; background: none; color: var(--text); cursor: pointer; }
 footer { max-width: 1200px; margin: 0 auto; padding: 0 24px 32px; color: var(--muted); font-size: .85rem; }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SharpCam.Explanation;
 using SharpCam.Reports;
 using SharpCam.Runs;
+using SharpCam.Tests.Reports;
 
 namespace SharpCam.Tests.Cli.Commands;
 
@@ -77,7 +78,31 @@ public class MergeCommandTests(TrainedTinyModel trained)
         var manifest = RunManifest.Load(merged);
         Assert.NotEmpty(manifest.Items);
         AssertSameFiles(whole, merged, manifest.Items.SelectMany(i => new[] { i.Map, i.Maps?.Predicted, i.Maps?.True }).OfType<string>());
-        Assert.True(File.Exists(Path.Combine(merged, HtmlReport.DefaultFileName)));
+        AssertSameReport(whole, merged);
+    }
+
+    /// <summary>`report` on the unsharded run writes what `merge` wrote for the shards: the same item data, the same thumbnails.</summary>
+    private static void AssertSameReport(string whole, string merged)
+    {
+        Succeeds(CliRunner.Run(["report", whole]));
+        var (expected, actual) = (new ReportPage(Path.Combine(whole, HtmlReport.DefaultFileName)), new ReportPage(Path.Combine(merged, HtmlReport.DefaultFileName)));
+        foreach (var gallery in new[] { GallerySection.FailuresId, GallerySection.ExplainedId })
+        {
+            var (left, right) = (expected.Data["galleries"]![gallery]?.AsArray(), actual.Data["galleries"]![gallery]?.AsArray());
+            Assert.Equal(left?.Count, right?.Count);
+            for (int i = 0; i < (left?.Count ?? 0); i++)
+            {
+                var (a, b) = (left![i]!.AsObject(), right![i]!.AsObject());
+                if (a["s"] is { } thumbnail)
+                {
+                    Assert.True(File.ReadAllBytes(expected.FileOf(thumbnail.GetValue<string>())).AsSpan().SequenceEqual(File.ReadAllBytes(actual.FileOf(b["s"]!.GetValue<string>()))),
+                        $"thumbnail of {a["i"]} differs");
+                    a.Remove("s");
+                    b.Remove("s");   // the URLs differ only in the generation folder
+                }
+                Assert.Equal(a.ToJsonString(), b.ToJsonString());
+            }
+        }
     }
 
     [Fact]

@@ -6,9 +6,9 @@ namespace SharpCam.Tests.Reports;
 
 /// <summary>
 /// A crafted manifest whose figures point outside the run folder (an absolute path, a symbolic link to a private
-/// picture; '..' is covered in ContainedPathTests): the report refuses each by name and embeds none of them.
+/// picture; '..' is covered in ContainedPathTests): the report refuses each by name and copies none of them into its thumbnails.
 /// </summary>
-public class FigureEmbedderTests
+public class ReportFilesTests
 {
     [Fact]
     public void FiguresOutsideTheRunFolderAreRefusedByNameAndNeverEmbedded()
@@ -29,8 +29,13 @@ public class FigureEmbedderTests
         Assert.True(refused.Count == 2, string.Join("\n", result.Warnings));
         Assert.Contains(refused, w => w.StartsWith($"{secret}: ") && w.Contains("it is an absolute path"));
         Assert.Contains(refused, w => w.StartsWith("figures/leak.png: ") && w.Contains($"a symbolic link takes it to {secret}"));
-        var html = File.ReadAllText(result.Path);
-        var photo = Convert.ToBase64String(File.ReadAllBytes(secret));
-        Assert.DoesNotContain(photo[..64], html);
+        // Neither became a thumbnail or a link: the page names them only in its warnings.
+        var page = new ReportPage(result.Path);
+        var thumbnails = Directory.GetFiles(Path.Combine(run, "report_files"), "*.jpg", SearchOption.AllDirectories);
+        var urls = page.Document.QuerySelectorAll("img[src], [data-full]").Select(e => e.GetAttribute("src") ?? e.GetAttribute("data-full")!)
+            .Concat(page.Data["galleries"]!.AsObject().SelectMany(g => g.Value!.AsArray()).SelectMany(n => new[] { n!["s"], n["f"] }).OfType<System.Text.Json.Nodes.JsonNode>().Select(n => n.GetValue<string>()))
+            .ToList();
+        Assert.DoesNotContain(urls, u => u.Contains("leak") || u.Contains("private"));
+        Assert.Equal(thumbnails.Length, urls.Count(u => u.EndsWith(".jpg")));
     }
 }
