@@ -96,7 +96,7 @@ internal static class StreamingBench
         var wall = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var (decode, preprocess) = (new Stopwatch(), new Stopwatch());
-        var options = context.Decoding == PhotoDecoding.Reduced ? new ImageReadOptions { AtLeast = new ImageSize(context.Preprocessing.Size, context.Preprocessing.Size) } : null;
+        var options = context.Decoding.ReadOptions(context.Preprocessing);
         foreach (var photo in photos)
         {
             decode.Start();

@@ -141,7 +141,7 @@ public static class GallerySection
         {
             json.WriteString("x", "no figure or map in the manifest");
         }
-        else if (context.ThumbnailFor(request) is { Ok: true } thumbnail)
+        else if (context.ThumbnailFor(request) is var thumbnail && thumbnail.Ok)
         {
             json.WriteString("s", thumbnail.Url);
             json.WriteNumber("sw", thumbnail.Width);
@@ -151,9 +151,8 @@ public static class GallerySection
         }
         else
         {
-            var failed = context.ThumbnailFor(request);
-            json.WriteString("x", failed.Problem);
-            json.WriteString("xp", failed.Path);
+            json.WriteString("x", thumbnail.Problem);
+            json.WriteString("xp", thumbnail.Path);
         }
         if (!failures)
         {

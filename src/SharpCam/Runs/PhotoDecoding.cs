@@ -1,3 +1,5 @@
+using SharpCam.Images;
+
 namespace SharpCam.Runs;
 
 /// <summary>How a run decodes photo files for the model (<c>--fast-decode</c>); recorded in the manifest's data section.</summary>
@@ -13,4 +15,11 @@ public enum PhotoDecoding
     /// the photo at full size. Other formats are decoded in full.
     /// </summary>
     Reduced,
+}
+
+public static class PhotoDecodingExtensions
+{
+    /// <summary>How <see cref="ImageFile.Read(string, ImageReadOptions?)"/> decodes a photo for a model with this preprocessing: null reads it in full.</summary>
+    public static ImageReadOptions? ReadOptions(this PhotoDecoding decoding, ImagePreprocessing preprocessing) =>
+        decoding == PhotoDecoding.Reduced ? new ImageReadOptions { AtLeast = new ImageSize(preprocessing.Size, preprocessing.Size) } : null;
 }

@@ -66,7 +66,7 @@ public sealed class RunSource
                                        long maxPixels, string? description = null, IReadOnlyList<int>? selection = null,
                                        PhotoDecoding decoding = PhotoDecoding.Full)
     {
-        var reduced = decoding == PhotoDecoding.Reduced ? new ImageReadOptions { AtLeast = new ImageSize(preprocessing.Size, preprocessing.Size) } : null;
+        var reduced = decoding.ReadOptions(preprocessing);
         var positions = selection ?? Enumerable.Range(0, images.Count).ToList();
         var root = CommonFolder(images.Select(i => Path.GetFullPath(i.Path)));
         var items = positions.Select(position =>
