@@ -35,7 +35,7 @@ public class OnnxModelErrorTests
         var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(path));
         Assert.Contains("LRN", e.Message);
         Assert.Contains("'local_response_norm'", e.Message);
-        Assert.Contains("Supported operators: Add, AveragePool", e.Message);
+        Assert.Contains("Supported operators: Abs, Add, And, AveragePool", e.Message);
         Assert.Contains(path, e.Message);
     }
 
