@@ -89,4 +89,25 @@ public class OnnxZooParityTests(ITestOutputHelper output)
         Assert.Equal(expected.shape, actual.shape);
         TensorAssert.Close(expected, actual, OnnxModelParityTests.Tolerance(2, 192, expected), output);
     }
+
+    /// <summary>
+    /// The Shape-derived values (ViT's reshape sizes, class-token expansion) are kept per input shape: a batch of
+    /// another size gets its own, and the first size's are reused unchanged, so the same input gives the same bits.
+    /// </summary>
+    [Fact]
+    public void Shape_values_are_kept_per_input_shape()
+    {
+        using var folder = new TempFolder();
+        using var model = OnnxModel.Load(OnnxFixtures.Prepare("zoo/vit_small", folder));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var images = OnnxFixtures.Images(3, 3, 32, 32);
+        var first = model.call(images);
+        var single = model.call(images[1..2]);
+        var again = model.call(images);
+        Assert.Equal(new long[] { 1, 10 }, single.shape);
+        Assert.True(first.eq(again).all().item<bool>(), "a second forward of the same shape changed the logits");
+        // one image alone against the same image in a batch of 3: the same arithmetic up to batched kernels' order
+        TensorAssert.Close(first[1..2], single, OnnxModelParityTests.Tolerance(21, 192, first), "batch of 1");
+    }
 }
