@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SharpCam.Onnx;
 
 /// <summary>
-/// Element-wise math and reductions: the unary functions transformer exports use (Erf for GELU, Exp, Tanh, Sqrt, …),
+/// Element-wise math and reductions: the unary functions transformer exports use (Erf or Gelu, Exp, Tanh, Sqrt, …),
 /// Pow, Mod (fmod 0: the divisor's sign, as Python's %; fmod 1: the dividend's, as C's fmod), comparisons and logic
 /// (bool results, as ONNX's), and the Reduce* family with axes as an attribute or, from their opset, an input.
 /// </summary>
@@ -30,6 +30,16 @@ internal static partial class OnnxOps
         ["And"] = (a, b) => a.to(ScalarType.Bool).logical_and(b.to(ScalarType.Bool)),
         ["Or"] = (a, b) => a.to(ScalarType.Bool).logical_or(b.to(ScalarType.Bool)),
     };
+
+    /// <summary>Gelu (opset 20; earlier exports spell it with Erf): exact, or the tanh approximation.</summary>
+    private static OnnxOp Gelu(OnnxNodeContext c)
+    {
+        var approximate = c.String("approximate", "none");
+        if (approximate is not ("none" or "tanh")) throw c.Unsupported($"Gelu approximate '{approximate}'");
+        var tanh = approximate == "tanh";
+        return Unary(x => tanh ? 0.5 * x * (1 + (Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x.pow(3))).tanh())
+                               : 0.5 * x * (1 + (x / Math.Sqrt(2)).erf()));
+    }
 
     /// <summary>Pow keeps the base's type (ONNX: T for the result, T1 for the exponent).</summary>
     private static OnnxOp Pow() => OnnxOp.Of(a => a[0]!.pow(a[1]!.to(a[0]!.dtype)));

@@ -16,7 +16,7 @@ internal static partial class OnnxOps
     public static readonly IReadOnlyList<string> Supported =
     [
         "Abs", "Add", "And", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
-        "Conv", "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
+        "Conv", "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
         "GlobalMaxPool", "Greater", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "Less", "Log",
         "MatMul", "MaxPool", "Mod", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "Range", "Reciprocal", "ReduceL2", "ReduceMax",
         "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "ScatterND", "Shape", "Sigmoid", "Slice", "Softmax",
@@ -65,6 +65,7 @@ internal static partial class OnnxOps
             "Cast" => Cast(c),
             "LayerNormalization" => LayerNormalization(c),
             "Pow" => Pow(),
+            "Gelu" => Gelu(c),
             "Mod" => Mod(c),
             "Slice" => Slice(c),
             "ConstantOfShape" => ConstantOfShape(c),

@@ -65,21 +65,32 @@ public class OnnxZooParityTests(ITestOutputHelper output)
                         $"{name}: Grad-CAM at {layer} is constant for image {i}: no gradient reached the layer");
     }
 
-    public static TheoryData<string> HandmadeOutputs => new(
-        "slice_back", "slice_step", "expand", "tile", "where", "logic", "fmod", "mod", "scattered", "ranged", "reduce_sum",
-        "reduce_max", "reduce_min", "reduce_l2", "sqrt", "log", "reciprocal", "exp", "tanh", "erf", "pow", "pow_int",
-        "layer_norm_axis1", "layer_norm_last2", "einsum", "constant_of_shape", "softmax_axis1", "matmul_broadcast");
+    public static TheoryData<string, string> HandmadeOutputs()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var output in new[]
+                 {
+                     "slice_back", "slice_step", "expand", "tile", "where", "logic", "fmod", "mod", "scattered", "ranged",
+                     "reduce_sum", "reduce_max", "reduce_min", "reduce_l2", "sqrt", "log", "reciprocal", "exp", "tanh", "erf",
+                     "pow", "pow_int", "layer_norm_axis1", "layer_norm_last2", "einsum", "constant_of_shape", "softmax_axis1",
+                     "matmul_broadcast",
+                 })
+            data.Add("ops_handmade", output);
+        data.Add("gelu_op20", "exact");
+        data.Add("gelu_op20", "tanh");
+        return data;
+    }
 
     /// <summary>
-    /// The operators' edge cases (ops_handmade.onnx, one output each) against ONNX Runtime. Each output takes at most
+    /// The operators' edge cases (ops_handmade.onnx, one output each; gelu_op20.onnx) against ONNX Runtime. Each output takes at most
     /// two accumulating steps over at most 3·8·8 = 192 terms (the LayerNormalization over axis 1); the element-wise
     /// functions are within a few ulps in both runtimes, less than one such sum's error.
     /// </summary>
     [Theory]
     [MemberData(nameof(HandmadeOutputs))]
-    public void Operator_edge_cases_match_onnx_runtime(string output)
+    public void Operator_edge_cases_match_onnx_runtime(string graph, string output)
     {
-        var path = RepoPaths.Fixture("onnx/zoo/ops_handmade.onnx");
+        var path = RepoPaths.Fixture($"onnx/zoo/{graph}.onnx");
         using var scope = NewDisposeScope();
         var images = OnnxFixtures.Images(2, 3, 8, 8, "edge cases");
         var expected = OnnxFixtures.RunOrt(path, images, output);
