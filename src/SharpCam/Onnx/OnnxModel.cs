@@ -201,12 +201,24 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
                 continue;
             }
             var args = step.Inputs.Select(n => n.Length == 0 ? null : values.GetValueOrDefault(n) ?? Constant(n, input.device)).ToArray();
-            Tensor[] outputs = step.Module switch
+            Tensor[] outputs;
+            try
             {
-                OnnxNode node => Call(node, args, step.Primary),
-                { } layer => [layer.call(step.Op.Prepare is null ? args[0]! : step.Op.Prepare(args[0]!))],
-                null => step.Op.Run(args),
-            };
+                outputs = step.Module switch
+                {
+                    OnnxNode node => Call(node, args, step.Primary),
+                    { } layer => [layer.call(step.Op.Prepare is null ? args[0]! : step.Op.Prepare(args[0]!))],
+                    null => step.Op.Run(args),
+                };
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (DeclaredInputShape?[0] == 1 && input.shape[0] > 1)
+            {
+                // torch.onnx.export without dynamic_axes writes batch 1 into the reshapes of transformer graphs
+                throw new ArgumentException(
+                    $"ONNX model {FilePath}: node '{step.Outputs.FirstOrDefault()}' cannot take a batch of {input.shape[0]}: the graph " +
+                    "was exported for a batch of 1 and fixes it in its sizes. Use --batch-size 1, or export with " +
+                    $"dynamic_axes={{'{InputName}': {{0: 'N'}}}}. (libtorch: {e.Message.Split('\n')[0]})", e);
+            }
             for (int i = 0; i < outputs.Length && i < step.Outputs.Length; i++)
                 if (step.Outputs[i].Length > 0)
                 {

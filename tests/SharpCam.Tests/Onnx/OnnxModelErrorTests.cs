@@ -67,4 +67,19 @@ public class OnnxModelErrorTests
         var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(RepoPaths.Fixture("onnx/nhwc_handmade.onnx"), "scores"));
         Assert.Contains("Outputs: logits, probabilities", e.Message);
     }
+
+    [Fact]
+    public void A_batch_the_graph_fixed_at_1_is_one_line_naming_the_fix()
+    {
+        using var folder = new TempFolder();
+        using var model = OnnxModel.Load(OnnxFixtures.Prepare("zoo/vit_small_batch1", folder));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        Assert.Equal(new long[] { 1, 10 }, model.call(OnnxFixtures.Images(1, 3, 32, 32)).shape);
+        var e = Assert.Throws<ArgumentException>(() => model.call(OnnxFixtures.Images(2, 3, 32, 32)));
+        Assert.Contains("exported for a batch of 1", e.Message);
+        Assert.Contains("--batch-size 1", e.Message);
+        Assert.Contains("dynamic_axes={'input': {0: 'N'}}", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
 }
