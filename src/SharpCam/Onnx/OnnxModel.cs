@@ -14,11 +14,14 @@ namespace SharpCam.Onnx;
 /// </summary>
 public sealed class OnnxModel : Module<Tensor, Tensor>
 {
-    private sealed record Step(string[] Inputs, string[] Outputs, OnnxOp Op, Module<Tensor, Tensor>? Module, int Primary);
+    /// <param name="FromShapes">The step computes from Shape outputs and constants only (a dynamic reshape's sizes,
+    /// Swin's masks): its outputs depend on the input's shape alone.</param>
+    private sealed record Step(string[] Inputs, string[] Outputs, OnnxOp Op, Module<Tensor, Tensor>? Module, int Primary, bool FromShapes);
 
     private readonly List<Step> _steps;
     private readonly Dictionary<string, Tensor> _constants;
     private readonly Dictionary<(string, string), Tensor> _constantsOnDevice = [];
+    private readonly ShapeValueCache _shapeValues = new();
 
     private OnnxModel(string path, OnnxModelProto proto, OnnxValueInfo input, string output, List<Step> steps,
                       Dictionary<string, Tensor> constants, IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> layers)
@@ -150,7 +153,7 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
                 module = op.Layer ?? new OnnxNode(name, node.OpType, op.Function!, primary);
                 layers.Add((name, module));
             }
-            steps.Add(new Step(node.Inputs.ToArray(), node.Outputs.ToArray(), op, module, Math.Max(primary, 0)));
+            steps.Add(new Step(node.Inputs.ToArray(), node.Outputs.ToArray(), op, module, Math.Max(primary, 0), !isData));
         }
         var chosen = output ?? graph.Outputs.FirstOrDefault()?.Name
             ?? throw new OnnxFormatException("the graph declares no output.");
@@ -185,18 +188,45 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
     {
         if (input.dim() != 4) throw new ArgumentException($"Expected an image batch [N, C, H, W]; got shape [{string.Join(", ", input.shape)}].");
         var values = new Dictionary<string, Tensor> { [InputName] = ChannelsLast ? input.permute(0, 2, 3, 1) : input };
+        // Exports without constant folding compute sizes and masks from Shape nodes in thousands of tiny steps (3,000
+        // in a Swin): they depend on the input's shape alone, so they run once per shape and device.
+        var known = _shapeValues.Lookup(input);
+        var computed = known is null ? new Dictionary<string, Tensor>() : null;
         foreach (var step in _steps)
         {
-            var args = step.Inputs.Select(n => n.Length == 0 ? null : values.GetValueOrDefault(n) ?? Constant(n, input.device)).ToArray();
-            Tensor[] outputs = step.Module switch
+            if (step.FromShapes && known is not null)
             {
-                OnnxNode node => Call(node, args, step.Primary),
-                { } layer => [layer.call(step.Op.Prepare is null ? args[0]! : step.Op.Prepare(args[0]!))],
-                null => step.Op.Run(args),
-            };
+                foreach (var o in step.Outputs)
+                    if (known.TryGetValue(o, out var value)) values[o] = value;
+                continue;
+            }
+            var args = step.Inputs.Select(n => n.Length == 0 ? null : values.GetValueOrDefault(n) ?? Constant(n, input.device)).ToArray();
+            Tensor[] outputs;
+            try
+            {
+                outputs = step.Module switch
+                {
+                    OnnxNode node => Call(node, args, step.Primary),
+                    { } layer => [layer.call(step.Op.Prepare is null ? args[0]! : step.Op.Prepare(args[0]!))],
+                    null => step.Op.Run(args),
+                };
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (DeclaredInputShape?[0] == 1 && input.shape[0] > 1)
+            {
+                // torch.onnx.export without dynamic_axes writes batch 1 into the reshapes of transformer graphs
+                throw new ArgumentException(
+                    $"ONNX model {FilePath}: node '{step.Outputs.FirstOrDefault()}' cannot take a batch of {input.shape[0]}: the graph " +
+                    "was exported for a batch of 1 and fixes it in its sizes. Use --batch-size 1, or export with " +
+                    $"dynamic_axes={{'{InputName}': {{0: 'N'}}}}. (libtorch: {e.Message.Split('\n')[0]})", e);
+            }
             for (int i = 0; i < outputs.Length && i < step.Outputs.Length; i++)
-                if (step.Outputs[i].Length > 0) values[step.Outputs[i]] = outputs[i];
+                if (step.Outputs[i].Length > 0)
+                {
+                    values[step.Outputs[i]] = outputs[i];
+                    if (step.FromShapes) computed![step.Outputs[i]] = outputs[i];
+                }
         }
+        if (computed is not null) _shapeValues.Add(input, computed);
         return values[OutputName];
     }
 
@@ -234,6 +264,7 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         {
             foreach (var c in _constants.Values) c.Dispose();
             foreach (var c in _constantsOnDevice.Values) c.Dispose();
+            _shapeValues.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -7,16 +7,20 @@ namespace SharpCam.Onnx;
 /// <summary>
 /// The ONNX operators SharpCam rebuilds as TorchSharp operations (default domain, opsets 7–20), each with ONNX's
 /// semantics: asymmetric pads, auto_pad, count_include_pad and ceil_mode in pooling, the opset in which an attribute
-/// became an input (Clip 11, Pad 11, Squeeze/Unsqueeze/Split 13, ReduceMean 18), Softmax's 2-D coercion before 13.
+/// became an input (Clip 11, Pad 11, Squeeze/Unsqueeze/Split 13, Reduce* 13/18), Softmax's 2-D coercion before 13.
+/// This file dispatches and holds the convolutional-network operators; OnnxMathOps, OnnxNormalizationOps and
+/// OnnxTensorOps the rest.
 /// </summary>
-internal static class OnnxOps
+internal static partial class OnnxOps
 {
     public static readonly IReadOnlyList<string> Supported =
     [
-        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout", "Flatten",
-        "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul",
-        "MaxPool", "Mul", "Pad", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Softmax", "Split", "Squeeze", "Sub",
-        "Transpose", "Unsqueeze",
+        "Abs", "Add", "And", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
+        "Conv", "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+        "GlobalMaxPool", "Greater", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "Less", "Log",
+        "MatMul", "MaxPool", "Mod", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "Range", "Reciprocal", "ReduceL2", "ReduceMax",
+        "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "ScatterND", "Shape", "Sigmoid", "Slice", "Softmax",
+        "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Where",
     ];
 
     public static OnnxOp Create(OnnxNodeContext c)
@@ -51,7 +55,7 @@ internal static class OnnxOps
             "Split" => Split(c),
             "Squeeze" => Squeeze(c),
             "Unsqueeze" => Unsqueeze(c),
-            "ReduceMean" => ReduceMean(c),
+            "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" or "ReduceL2" => Reduction(c),
             "Softmax" => Softmax(c),
             "Pad" => Pad(c),
             "Constant" => Constant(c),
@@ -59,6 +63,20 @@ internal static class OnnxOps
             "Shape" => Shape(c.Int("start", 0), c.HasAttribute("end") ? c.Int("end", 0) : null),
             "Gather" => Gather(c.Int("axis", 0)),
             "Cast" => Cast(c),
+            "LayerNormalization" => LayerNormalization(c),
+            "Pow" => Pow(),
+            "Gelu" => Gelu(c),
+            "Mod" => Mod(c),
+            "Slice" => Slice(c),
+            "ConstantOfShape" => ConstantOfShape(c),
+            "Range" => Range(),
+            "Expand" => Expand(),
+            "Where" => Where(),
+            "Tile" => Tile(),
+            "ScatterND" => ScatterND(c),
+            "Einsum" => Einsum(c),
+            var op when UnaryMath.TryGetValue(op, out var f) => Unary(f),
+            var op when Comparisons.TryGetValue(op, out var f) => OnnxOp.Of(a => f(a[0]!, a[1]!)),
             _ => throw new OnnxFormatException($"{c.Label}: operator {c.Node.OpType} is not supported. Supported operators: " +
                                                $"{string.Join(", ", Supported)}."),
         };
@@ -273,20 +291,6 @@ internal static class OnnxOps
         });
     }
 
-    private static OnnxOp ReduceMean(OnnxNodeContext c)
-    {
-        var axes = Axes(c, 18);
-        var keep = c.Int("keepdims", 1) == 1;
-        var noop = c.Int("noop_with_empty_axes", 0) == 1;
-        return OnnxOp.Of(a =>
-        {
-            var x = a[0]!;
-            if (axes is not { Length: > 0 })
-                return noop ? x : x.mean(Enumerable.Range(0, (int)x.dim()).Select(i => (long)i).ToArray(), keep);
-            return x.mean(axes.Select(d => d < 0 ? d + x.dim() : d).ToArray(), keep);
-        });
-    }
-
     /// <summary>Softmax; before opset 13 the input is read as 2-D [prod(dims before axis), prod(the rest)].</summary>
     private static OnnxOp Softmax(OnnxNodeContext c)
     {
@@ -311,21 +315,28 @@ internal static class OnnxOps
             "constant" => PaddingModes.Constant, "reflect" => PaddingModes.Reflect, "edge" => PaddingModes.Replicate,
             _ => throw c.Unsupported($"Pad mode {mode}"),
         };
-        long[] pads;
+        long[]? pads;
         double value;
         if (c.Opset < 11) (pads, value) = (c.Ints("pads") ?? [], c.Float("value", 0));
         else
         {
             if (c.HasInput(3)) throw c.Unsupported("Pad with an axes input");
-            pads = c.ConstantInts(1, "pads") ?? [];
+            // Swin pads its windows by sizes computed from Shape nodes: those pads are read when the graph runs
+            pads = c.Constant(1) is { } constant ? Ints(constant) : null;
             value = c.HasInput(2) ? c.RequireConstant(2, "constant_value").item<float>() : 0;
         }
+        var fixedPads = pads is null ? null : TorchPads(pads);
+        return OnnxOp.Of(a => functional.pad(a[0]!, fixedPads ?? TorchPads(Ints(a[1]!)), paddingMode, value));
+    }
+
+    /// <summary>ONNX pads [x1_begin, x2_begin, …, x1_end, x2_end, …] → torch's last-dimension-first pairs, trailing zeros dropped.</summary>
+    private static long[] TorchPads(long[] pads)
+    {
         var rank = pads.Length / 2;
         var torchPads = new List<long>();
         for (int d = rank - 1; d >= 0; d--) torchPads.AddRange([pads[d], pads[d + rank]]);
         while (torchPads.Count > 2 && torchPads[^1] == 0 && torchPads[^2] == 0) torchPads.RemoveRange(torchPads.Count - 2, 2);
-        var torchPadArray = torchPads.ToArray();
-        return Unary(x => functional.pad(x, torchPadArray, paddingMode, value));
+        return torchPads.ToArray();
     }
 
     private static OnnxOp Constant(OnnxNodeContext c)
@@ -363,6 +374,7 @@ internal static class OnnxOps
         {
             OnnxTensorProto.Float or OnnxTensorProto.Double => ScalarType.Float32,
             OnnxTensorProto.Int64 or OnnxTensorProto.Int32 => ScalarType.Int64,
+            OnnxTensorProto.Bool => ScalarType.Bool,
             _ => throw c.Unsupported($"Cast to {OnnxTensors.TypeName(to)}"),
         };
         return Unary(x => x.to(type));

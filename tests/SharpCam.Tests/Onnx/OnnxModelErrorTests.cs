@@ -35,7 +35,7 @@ public class OnnxModelErrorTests
         var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(path));
         Assert.Contains("LRN", e.Message);
         Assert.Contains("'local_response_norm'", e.Message);
-        Assert.Contains("Supported operators: Add, AveragePool", e.Message);
+        Assert.Contains("Supported operators: Abs, Add, And, AveragePool", e.Message);
         Assert.Contains(path, e.Message);
     }
 
@@ -66,5 +66,20 @@ public class OnnxModelErrorTests
     {
         var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(RepoPaths.Fixture("onnx/nhwc_handmade.onnx"), "scores"));
         Assert.Contains("Outputs: logits, probabilities", e.Message);
+    }
+
+    [Fact]
+    public void A_batch_the_graph_fixed_at_1_is_one_line_naming_the_fix()
+    {
+        using var folder = new TempFolder();
+        using var model = OnnxModel.Load(OnnxFixtures.Prepare("zoo/vit_small_batch1", folder));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        Assert.Equal(new long[] { 1, 10 }, model.call(OnnxFixtures.Images(1, 3, 32, 32)).shape);
+        var e = Assert.Throws<ArgumentException>(() => model.call(OnnxFixtures.Images(2, 3, 32, 32)));
+        Assert.Contains("exported for a batch of 1", e.Message);
+        Assert.Contains("--batch-size 1", e.Message);
+        Assert.Contains("dynamic_axes={'input': {0: 'N'}}", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
     }
 }
