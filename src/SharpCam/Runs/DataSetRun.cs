@@ -39,7 +39,8 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
     private const string SettingsFile = "run-settings.json";
     private const int GridSize = 16;
 
-    private string Layer => string.Join("+", method.TargetLayers);
+    /// <summary>The layers the caller asked for (null for a method that uses none, e.g. FullGrad).</summary>
+    private string? Layer => method.TargetLayers.Count == 0 ? null : string.Join("+", method.TargetLayers);
 
     /// <summary>
     /// Runs into <paramref name="outDir"/>, written as a whole (<see cref="StagedFolder.Resumable"/>): the manifest is
@@ -289,7 +290,7 @@ public sealed class DataSetRun(CamMethod method, ClassNames names, RunOptions op
                 var about = !classFree && target.ClassIndex is { } c ? $"{names.NameOf(c)} ({described})" : described;
                 var title = $"{item.Id}: " + (probabilities is null ? described : $"predicted {record.PredictedName}") +
                             (record.TrueName is { } t ? $", true {t}" : "");
-                drawings.Add(() => Figures.Heatmap(Path.Combine(dir, heatmap), array, $"{method.Name} at {Layer}: {about}"));
+                drawings.Add(() => Figures.Heatmap(Path.Combine(dir, heatmap), array, Layer is null ? $"{method.Name}: {about}" : $"{method.Name} at {Layer}: {about}"));
                 drawings.Add(() => Figures.Panels(Path.Combine(dir, panels), display, array, options.Style, title));
             }
             entries.Add(new JournalEntry
