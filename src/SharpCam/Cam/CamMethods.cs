@@ -13,6 +13,9 @@ public sealed record CamMethodInfo(string Name, string Description, bool UsesTar
 /// </summary>
 public static class CamMethods
 {
+    /// <summary>The method a run uses when none is named.</summary>
+    public const string DefaultMethod = "gradcam";
+
     private sealed record Entry(CamMethodInfo Info, ConstructorInfo Constructor);
 
     private static readonly Entry[] Registry = typeof(CamMethod).Assembly.GetTypes()

@@ -36,7 +36,7 @@ public static class RunItems
     }
 
     /// <summary>A misclassified item: a true label the model did not predict.</summary>
-    public static bool IsMistake(ManifestItem item) => item.TrueLabel is { } t && t != item.PredictedLabel;
+    public static bool IsMistake(ManifestItem item) => Mistake.Is(item.TrueLabel, item.PredictedLabel);
 
     /// <summary>The caption of an item in the grid of inputs: "true → predicted", or the prediction alone.</summary>
     public static string Caption(ManifestItem item) =>
