@@ -81,10 +81,10 @@ internal sealed class ExplainStrategy(CamMethod method, ClassNames names, RunOpt
 
     private bool Draws(ManifestItem item) => options.Figures == FigureMode.All || options.Figures == FigureMode.Failures && RunItems.IsMistake(item);
 
-    public async Task<RunManifest> FinishAsync(RunManifest manifest, IReadOnlyList<JournalEntry> entries, RunSource source, string dir)
+    public async Task<RunManifest> FinishAsync(RunManifest manifest, JournalItems journal, RunSource source, string dir)
     {
         if (options.Metrics)
-            manifest = manifest with { Metrics = QualityChecks.FaithfulnessSeries(method.Name, entries.Select(e => e.Metrics!).ToList()) };
+            manifest = manifest with { Metrics = QualityChecks.FaithfulnessSeries(method.Name, journal.Entries().Select(e => e.Metrics!).ToList()) };
         return await WithFirstItems(manifest, source, dir).ConfigureAwait(false);
     }
 

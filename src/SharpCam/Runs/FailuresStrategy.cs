@@ -70,19 +70,30 @@ internal sealed class FailuresStrategy(CamMethod method, ClassNames names, RunOp
         }).ToList();
     }
 
-    public Task<RunManifest> FinishAsync(RunManifest manifest, IReadOnlyList<JournalEntry> entries, RunSource source, string dir)
+    /// <summary>
+    /// One pass over the journal keeps what the summary needs: per item its true and predicted class and confidence
+    /// (the evaluation), and the place of each mistake (the ranking); the mistakes' records stay in the journal.
+    /// </summary>
+    public Task<RunManifest> FinishAsync(RunManifest manifest, JournalItems journal, RunSource source, string dir)
     {
-        var items = manifest.Items;
-        var ranked = items.Select((item, order) => (item, order)).Where(x => RunItems.IsMistake(x.item))
-            .OrderByDescending(x => x.item.Confidence).ThenBy(x => x.order).Select(x => x.item).ToList();
+        var (truth, predicted, confidence) = (new int[journal.Count], new int[journal.Count], new float[journal.Count]);
+        var mistakes = new List<(int Index, double Confidence)>();
+        double loss = 0;
+        int i = 0;
+        foreach (var entry in journal.Entries())
+        {
+            var item = entry.Item!;
+            (truth[i], predicted[i], confidence[i]) = (item.TrueLabel!.Value, item.PredictedLabel, (float)item.Confidence!.Value);
+            if (RunItems.IsMistake(item)) mistakes.Add((i, item.Confidence!.Value));
+            loss += entry.Loss!.Value;
+            i++;
+        }
+        var ranked = mistakes.OrderByDescending(m => m.Confidence).ThenBy(m => m.Index).Select(m => m.Index).ToList();
         var kept = ranked.Take(options.Limit ?? int.MaxValue).ToList();
-        foreach (var dropped in ranked.Skip(kept.Count))   // the limit: only the most confident mistakes keep their files
+        foreach (var dropped in ranked.Skip(kept.Count).Select(index => journal[index]))   // the limit: only the most confident mistakes keep their files
             foreach (var file in new[] { dropped.Maps?.Predicted, dropped.Maps?.True, dropped.Figures?.Compare }.OfType<string>())
                 File.Delete(Path.Combine(dir, file));
-        var evaluation = new Training.EvaluationResult(
-            entries.Count == 0 ? double.NaN : entries.Sum(e => e.Loss!.Value) / entries.Count,
-            items.Select(i => i.TrueLabel!.Value).ToArray(), items.Select(i => i.PredictedLabel).ToArray(),
-            items.Select(i => (float)i.Confidence!.Value).ToArray(), names.Count);
-        return Task.FromResult(manifest with { Items = kept, Evaluation = EvaluationSummary.From(evaluation) });
+        var evaluation = new Training.EvaluationResult(journal.Count == 0 ? double.NaN : loss / journal.Count, truth, predicted, confidence, names.Count);
+        return Task.FromResult(manifest with { Items = journal.Subset(kept), Evaluation = EvaluationSummary.From(evaluation) });
     }
 }

@@ -24,6 +24,6 @@ internal interface IRunStrategy
     /// <summary>Works one batch of readable items: writes their maps, adds the figures to draw, returns their journal entries.</summary>
     List<JournalEntry> RunBatch(IReadOnlyList<(long Position, ExplainInput Input)> batch, string dir, List<Action> drawings);
 
-    /// <summary>The finished manifest from the assembled one (items in source order) and every journaled entry of a readable item.</summary>
-    Task<RunManifest> FinishAsync(RunManifest manifest, IReadOnlyList<JournalEntry> entries, RunSource source, string dir);
+    /// <summary>The finished manifest from the assembled one, whose items (in source order) are <paramref name="journal"/>'s.</summary>
+    Task<RunManifest> FinishAsync(RunManifest manifest, JournalItems journal, RunSource source, string dir);
 }

@@ -29,7 +29,7 @@ public sealed class RunJournal : IDisposable
 {
     public const string FileName = "journal.jsonl";
 
-    private static readonly JsonSerializerOptions LineOptions = new()
+    internal static readonly JsonSerializerOptions LineOptions = new()
     {
         WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -49,17 +49,28 @@ public sealed class RunJournal : IDisposable
     {
         if (!File.Exists(path)) yield break;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        foreach (var (entry, _, _) in ReadPlaces(stream, path)) yield return entry;
+    }
+
+    /// <summary>Each whole line of <paramref name="stream"/> from its start: the entry, and where its line lies in the file.</summary>
+    internal static IEnumerable<(JournalEntry Entry, long Offset, int Length)> ReadPlaces(Stream stream, string path)
+    {
+        var reader = new BufferedStream(stream, 1 << 16);
         var line = new MemoryStream();
+        long offset = 0, start = 0;
         int number = 0, next;
-        while ((next = stream.ReadByte()) >= 0)
+        while ((next = reader.ReadByte()) >= 0)
         {
+            offset++;
             if (next != '\n')
             {
                 line.WriteByte((byte)next);
                 continue;
             }
-            yield return ParseLine(path, ++number, line.GetBuffer().AsSpan(0, (int)line.Length));
+            var length = (int)line.Length;
+            yield return (ParseLine(path, ++number, line.GetBuffer().AsSpan(0, length)), start, length);
             line.SetLength(0);
+            start = offset;
         }
         // Bytes after the last newline are a torn last line: ignored.
     }

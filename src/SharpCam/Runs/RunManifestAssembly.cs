@@ -31,14 +31,12 @@ internal static class RunManifestAssembly
 
     /// <summary>
     /// The manifest from the journal: items and skipped items in source order, then the sections the run's strategy
-    /// adds (failures: the mistakes, most confident first, and the evaluation).
+    /// adds (failures: the mistakes, most confident first, and the evaluation). The items stay in the journal until the
+    /// manifest is saved (<see cref="JournalItems"/>), so memory does not grow with the run.
     /// </summary>
     public static async Task<RunManifest> FinishAsync(IRunStrategy strategy, RunManifest header, RunSource source, string dir)
     {
-        var entries = RunJournal.ReadEach(Path.Combine(dir, strategy.JournalFile)).OrderBy(e => e.Position).ToList();
-        var itemEntries = entries.Where(e => e.Item is not null).ToList();
-        var items = itemEntries.Select(e => e.Item!).ToList();
-        var skipped = entries.Where(e => e.Skipped is not null).Select(e => e.Skipped!).ToList();
+        var (items, skipped) = JournalItems.Open(Path.Combine(dir, strategy.JournalFile));
         if (items.Count == 0 && skipped.Count > 0)
             throw new InvalidDataException($"None of the {skipped.Count} items could be run; the first: {skipped[0].Reason}");
         var manifest = header with
@@ -48,6 +46,6 @@ internal static class RunManifestAssembly
             Items = items,
             Skipped = skipped.Count > 0 ? skipped : null,
         };
-        return await strategy.FinishAsync(manifest, itemEntries, source, dir).ConfigureAwait(false);
+        return await strategy.FinishAsync(manifest, items, source, dir).ConfigureAwait(false);
     }
 }
