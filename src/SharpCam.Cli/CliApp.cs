@@ -1,5 +1,5 @@
 using SharpCam.Cli.Commands;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using Spectre.Console.Cli;
 
 namespace SharpCam.Cli;

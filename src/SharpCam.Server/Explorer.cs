@@ -1,3 +1,4 @@
+using SharpCam.Layers;
 using System.Diagnostics;
 using SharpCam.Cam;
 using SharpCam.Explanation;
@@ -6,6 +7,7 @@ using SharpCam.Images;
 using SharpCam.Rendering;
 using SharpCam.Targets;
 using static TorchSharp.torch;
+using SharpCam.Runs;
 
 namespace SharpCam.Server;
 
@@ -19,7 +21,7 @@ public sealed class Explorer : IDisposable
     private readonly ServeOptions _options;
     private readonly BoundedCache<Subject> _items;
     private readonly BoundedCache<Subject> _uploads;
-    private readonly BoundedCache<Explanation> _results;
+    private readonly BoundedCache<ServedExplanation> _results;
     private readonly BoundedCache<byte[]> _pictures;
     private readonly ScratchFiles _files = new();
     private long _nextId;
@@ -32,7 +34,7 @@ public sealed class Explorer : IDisposable
         Gate = new ModelGate(options.QueueLength);
         _items = new BoundedCache<Subject>(options.ResultsKept);
         _uploads = new BoundedCache<Subject>(Math.Max(4, options.ResultsKept / 4));
-        _results = new BoundedCache<Explanation>(options.ResultsKept);
+        _results = new BoundedCache<ServedExplanation>(options.ResultsKept);
         _pictures = new BoundedCache<byte[]>(4 * options.ResultsKept);
     }
 
@@ -66,10 +68,10 @@ public sealed class Explorer : IDisposable
     /// <summary>Explanations kept now (at most <see cref="ServeOptions.ResultsKept"/>).</summary>
     public int ResultsHeld => _results.Count;
 
-    public Explanation FindResult(string id) => _results.Find(id) ?? throw new UnknownIdException("explanation", id);
+    public ServedExplanation FindResult(string id) => _results.Find(id) ?? throw new UnknownIdException("explanation", id);
 
     /// <summary>Explains one subject as <paramref name="request"/> asks; waits its turn for the model, or is refused (429).</summary>
-    public Task<Explanation> ExplainAsync(ExplainRequest request, CancellationToken cancellation = default)
+    public Task<ServedExplanation> ExplainAsync(ExplainRequest request, CancellationToken cancellation = default)
     {
         var (method, layers, normalization) = Validate(request);
         return Gate.RunAsync(() =>
@@ -82,7 +84,7 @@ public sealed class Explorer : IDisposable
             using var result = cam.Explain(subject.ToBatch(Run.Device), target is null ? null : [new ClassLogitTarget(target.Value)]);
             var probabilities = result.Logits.softmax(1)[0].cpu().data<float>().Select(p => (double)p).ToArray();
             var map = TensorImages.ToArray(result.FeatureMaps[0]);
-            var explained = new Explanation($"r{Interlocked.Increment(ref _nextId)}", subject, method, layers, normalization,
+            var explained = new ServedExplanation($"r{Interlocked.Increment(ref _nextId)}", subject, method, layers, normalization,
                 result.Targets[0].ClassIndex!.Value, map, probabilities, clock.Elapsed.TotalMilliseconds);
             _results.Add(explained.Id, explained);
             return explained;
@@ -105,7 +107,7 @@ public sealed class Explorer : IDisposable
     public byte[] PicturePng(string key) => _pictures.GetOrAdd("picture:" + key, () => _files.PngOf(FindSubject(key).Display));
 
     /// <summary>The subject's picture at list size (96 pixels at most), so a page of photo thumbnails stays small.</summary>
-    public byte[] ThumbnailPng(string key) => _pictures.GetOrAdd("thumbnail:" + key, () => _files.PngOf(DisplayImages.Fit(FindSubject(key).Display, ThumbnailSide)));
+    public byte[] ThumbnailPng(string key) => _pictures.GetOrAdd("thumbnail:" + key, () => _files.PngOf(PictureScaling.Fit(FindSubject(key).Display, ThumbnailSide)));
 
     public const int ThumbnailSide = 96;
 
@@ -130,7 +132,7 @@ public sealed class Explorer : IDisposable
     public byte[] PanelsPng(string resultId)
     {
         var explained = FindResult(resultId);
-        var title = $"{explained.Subject.Title}: {explained.Method} at {string.Join("+", explained.Layers)}, class {Run.Names.NameOf(explained.TargetClass)}";
+        var title = $"{explained.Subject.Title}: {explained.Method} at {LayerNames.Join(explained.Layers)}, class {Run.Names.NameOf(explained.TargetClass)}";
         return _files.Written(path => Figures.Panels(path, explained.Subject.Display, explained.Map,
             Run.IsDigits ? OverlayStyle.GreyDigit : OverlayStyle.ColourPhoto, title));
     }
@@ -158,31 +160,34 @@ public sealed class Explorer : IDisposable
     private CamMethod CreateMethod(string method, IReadOnlyList<string> layers, string normalization) =>
         CamMethods.Create(method, Run.Model, layers, new CamOptions
         {
-            Normalization = normalization == "min-max" ? MapNormalization.MinMax : MapNormalization.DivideByMax,
+            Normalization = MapNormalizationNames.Parse(normalization)!.Value,   // validated
         });
 
     /// <summary>Checks the names before the request waits for the model; messages list what exists.</summary>
     private (string Method, IReadOnlyList<string> Layers, string Normalization) Validate(ExplainRequest request)
     {
         var method = CamMethods.Find(request.Method ?? Run.Method).Name;
-        var layers = (request.Layer ?? Run.DefaultLayer).Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var layers = LayerNames.Split(request.Layer ?? Run.DefaultLayer);
         foreach (var layer in layers)
             if (Run.Layers.FirstOrDefault(l => l.Name == layer) is not { OutputShape.Length: 4 })
                 throw new RequestRefusedException(400, $"Layer '{layer}' is not a layer of this model with a spatial output; pick one from the layer list.");
-        if (layers.Length == 0) throw new RequestRefusedException(400, "Name at least one layer.");
+        if (layers.Count == 0) throw new RequestRefusedException(400, "Name at least one layer.");
         var normalization = request.Normalization ?? Run.Normalization;
-        if (normalization is not ("divide-by-max" or "min-max"))
+        if (MapNormalizationNames.Parse(normalization) is null)
             throw new RequestRefusedException(400, $"Normalisation '{normalization}': use divide-by-max or min-max.");
         return (method, layers, normalization);
     }
 
     /// <summary>null for the predicted class (chosen from the same forward pass), else the class asked for.</summary>
-    private int? TargetOf(string? target, Subject subject) => target?.Trim() switch
+    private int? TargetOf(string? target, Subject subject)
     {
-        null or "" or "pred" => null,
-        "true" => subject.TrueLabel ?? throw new RequestRefusedException(400, $"{subject.Title} has no true label; pick a class."),
-        var text => Run.Names.Resolve(text),
-    };
+        if (string.IsNullOrWhiteSpace(target)) return null;
+        var rule = TargetRule.Parse(target, Run.Names);
+        if (rule == TargetRule.Predicted) return null;
+        if (rule == TargetRule.True)
+            return subject.TrueLabel ?? throw new RequestRefusedException(400, $"{subject.Title} has no true label; pick a class.");
+        return rule.FixedClass;
+    }
 
     public void Dispose() => _files.Dispose();
 }

@@ -1,3 +1,4 @@
+using SharpCam.Layers;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,7 @@ public static class ExplorerApi
     private static IResult Png(byte[] bytes) => Results.Bytes(bytes, "image/png");
 
     /// <summary>A file to save: its name says what it shows (item, method, class).</summary>
-    private static IResult Download(byte[] bytes, string type, Explanation explained, string what)
+    private static IResult Download(byte[] bytes, string type, ServedExplanation explained, string what)
     {
         var name = $"{explained.Subject.Key}_{explained.Method}_class{explained.TargetClass}_{what}";
         return Results.File(bytes, type, new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '+' ? c : '_').ToArray()));
@@ -96,7 +97,7 @@ public static class ExplorerApi
         };
     }
 
-    private static object Describe(Explorer explorer, Explanation e)
+    private static object Describe(Explorer explorer, ServedExplanation e)
     {
         var names = explorer.Run.Names;
         var baseUrl = $"/api/results/{e.Id}";
@@ -104,7 +105,7 @@ public static class ExplorerApi
         {
             id = e.Id, subject = e.Subject.Key, title = e.Subject.Title, true_label = e.Subject.TrueLabel,
             true_name = e.Subject.TrueLabel is { } t ? names.NameOf(t) : null,
-            method = e.Method, layer = string.Join("+", e.Layers), normalization = e.Normalization,
+            method = e.Method, layer = LayerNames.Join(e.Layers), normalization = e.Normalization,
             target_class = e.TargetClass, target_name = names.NameOf(e.TargetClass),
             predicted = e.Predicted, predicted_name = names.NameOf(e.Predicted),
             top_k = e.Probabilities.Select((p, c) => (p, c)).OrderByDescending(x => x.p).Take(5)

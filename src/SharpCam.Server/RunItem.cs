@@ -1,7 +1,6 @@
-namespace SharpCam.Server;
+using SharpCam.Labels;
 
-/// <summary>One class with its probability, as the page lists the top k.</summary>
-public sealed record ClassScore(int Class, string Name, double Probability);
+namespace SharpCam.Server;
 
 /// <summary>
 /// One image of the run as the data-set view pages through it: the manifest item's prediction fields, flattened.
@@ -10,5 +9,5 @@ public sealed record ClassScore(int Class, string Name, double Probability);
 public sealed record RunItem(string Id, int Position, int? TrueLabel, string? TrueName, int Predicted, string? PredictedName,
                              double Confidence, IReadOnlyList<ClassScore> TopK)
 {
-    public bool IsMistake => TrueLabel is { } t && t != Predicted;
+    public bool IsMistake => Mistake.Is(TrueLabel, Predicted);
 }

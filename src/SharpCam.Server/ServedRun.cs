@@ -1,9 +1,11 @@
+using SharpCam.Cam;
 using SharpCam.Data;
 using SharpCam.Explanation;
 using SharpCam.Images;
 using SharpCam.Labels;
 using SharpCam.Runs;
 using SharpCam.Layers;
+using SharpCam.Loading;
 using SharpCam.Models;
 using SharpCam.Onnx;
 using SharpCam.Rendering;
@@ -25,25 +27,24 @@ public sealed class ServedRun : IDisposable
     private readonly Dictionary<string, MnistDataset> _digitSets = new(StringComparer.Ordinal);
     private readonly Lock _digitLock = new();
 
-    private ServedRun(string runDir, RunManifest manifest, Module<Tensor, Tensor> model, IDisposable owner, ModelSpec spec, Device device)
+    private ServedRun(string runDir, RunManifest manifest, RunnableModel loaded, Device device)
     {
         RunDir = runDir;
         Device = device;
-        Model = model;
-        _modelOwner = owner;
-        Architecture = spec.Name;
-        IsDigits = spec.InputChannels == 1;
-        Preprocessing = spec.Preprocessing(manifest.Model.InputSize is [var side, ..] && side != spec.InputSize ? side : null);
-        InputShape = spec.InputShape(size: Preprocessing.Size);
-        var numClasses = manifest.Model.NumClasses > 0 ? manifest.Model.NumClasses : spec.DefaultNumClasses;
-        Names = manifest.ClassNames.Count > 0 ? new ClassNames(manifest.ClassNames) : ClassNames.Indices(numClasses);
+        var model = Model = loaded.Model;
+        _modelOwner = loaded;
+        Architecture = loaded.Summary.Architecture;
+        IsDigits = loaded.IsDigits;
+        Preprocessing = loaded.Preprocessing;
+        InputShape = loaded.InputShape;
+        Names = manifest.ClassNames.Count > 0 ? new ClassNames(manifest.ClassNames) : ClassNames.Indices(loaded.Names.Count);
         Kind = manifest.Kind == RunKind.Failures ? "failures" : manifest.Failures is null ? "explain" : "explain+failures";
         Method = manifest.Method ?? "gradcam";
-        Normalization = manifest.Normalization ?? "divide-by-max";
+        Normalization = manifest.Normalization ?? MapNormalizationNames.DivideByMax;
         Accuracy = manifest.Evaluation?.TestAcc;
         EvaluatedCount = manifest.Evaluation?.N;
         Layers = LayerLocator.List(model, InputShape, device);
-        DefaultLayer = manifest.Layer is { } layer && layer.Split('+').All(l => Layers.Any(x => x.Name == l))
+        DefaultLayer = manifest.Layer is { } layer && LayerNames.Split(layer) is { Count: > 0 } named && named.All(l => Layers.Any(x => x.Name == l))
             ? layer : LayerLocator.DefaultLayer(model, InputShape, device);
 
         // explain items first, then the failures a demo run adds; an id explained twice is listed once.
@@ -79,23 +80,19 @@ public sealed class ServedRun : IDisposable
     {
         var manifest = RunManifest.Load(runDir);
         var described = manifest.Model;
-        var checkpoint = described.Checkpoint is null ? null : Path.GetFullPath(described.Checkpoint, runDir);
-        if (checkpoint is not null && !File.Exists(checkpoint))
-            throw new FileNotFoundException($"{checkpoint}: the model file named by {Path.Combine(runDir, RunManifest.FileName)} is not there. " +
-                                            "Put it back, or re-run the command that wrote this folder.", checkpoint);
         if (described.Architecture is OnnxPhotoModel.OnnxArchitecture or OnnxPhotoModel.FeaturizerArchitecture)
             throw new NotSupportedException($"{runDir} is a run of an ONNX model ({described.Architecture}); serve opens runs of LeNet and the " +
                                             $"torchvision zoo only. Its report: `sharpcam report {runDir}`.");
-        if (described.Architecture == "lenet")
+        var loaded = RunnableModel.Load(ModelRequest.FromManifest(described, manifest.ClassNames, runDir), device);
+        try
         {
-            if (checkpoint is null)
-                throw new InvalidDataException($"{Path.Combine(runDir, RunManifest.FileName)}: the model section names no checkpoint; re-run the command that wrote this folder.");
-            var lenet = ModelLoader.LoadMnistModel(checkpoint, device);
-            return new ServedRun(runDir, manifest, lenet.Module, lenet, ModelZoo.Get("lenet"), device);
+            return new ServedRun(runDir, manifest, loaded, device);
         }
-        var zoo = ZooModel.Load(described.Architecture, checkpoint, described.NumClasses > 0 ? described.NumClasses : null);
-        zoo.Model.to(device).eval();
-        return new ServedRun(runDir, manifest, zoo.Model, zoo, zoo.Spec, device);
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
     }
 
     public bool HasItem(string id) => _manifestItems.ContainsKey(id);
@@ -111,7 +108,7 @@ public sealed class ServedRun : IDisposable
         using var scope = NewDisposeScope();
         var input = IsDigits ? DigitInput(source, item) : First(RunSource.FromImages([new ImageInput(source, null)], Preprocessing, Names, ImageLimits.DefaultMaxPixels));
         var (values, shape) = Subject.Copy(input.ModelInput);
-        return new Subject(id, id, values, shape, DisplayImages.Fit(input.Display!, displaySide), item.TrueLabel);
+        return new Subject(id, id, values, shape, PictureScaling.Fit(input.Display!, displaySide), item.TrueLabel);
     }
 
     private ExplainInput DigitInput(string imagesFile, ManifestItem item)

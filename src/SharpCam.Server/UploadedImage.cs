@@ -24,7 +24,7 @@ public static class UploadedImage
         var (values, shape) = Subject.Copy(run.Preprocessing.ToTensor(picture));
         var display = run.IsDigits
             ? TensorImages.ToRgbImage(TorchSharp.torch.tensor(values, shape))   // the digit as the model sees it (mean 0, std 1)
-            : DisplayImages.Fit(picture, displaySide);
+            : PictureScaling.Fit(picture, displaySide);
         var title = string.IsNullOrWhiteSpace(fileName) ? "your image" : Path.GetFileName(fileName.Trim());
         return new Subject(key, title.Length > 80 ? title[..80] : title, values, shape, display, null);
     }

@@ -1,8 +1,9 @@
 using SharpCam.Rendering;
 using System.ComponentModel;
 using SharpCam.Cam;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Explanation;
+using SharpCam.Loading;
 using SharpCam.Runs;
 using SharpCam.Targets;
 using Spectre.Console;
@@ -46,7 +47,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var device = settings.ResolveDevice();
         using var inputs = RunInputs.Load(settings, device, settings.Indices, DefaultDigits, interruption.Token);
         var run = Create(settings, inputs, device);   // an unknown method, layer or class fails here, before any file is written
-        var result = ProgressBars.Run(p => run.Run(inputs.Source, settings.Out, inputs.Summary, settings.Resume, settings.Inputs, p, interruption.Token));
+        var result = ProgressBars.Run(p => run.Run(inputs.Source, settings.Out, inputs.Model.Summary, settings.Resume, settings.Inputs, p, interruption.Token));
         if (result.Interrupted) return RunConsole.Interrupted(result, interruption, context.Arguments);
         RunConsole.ShowExplained(result.Manifest!);
         RunConsole.Wrote(result, "manifest.json, maps/, figures/");
@@ -59,37 +60,25 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// </summary>
     private static DataSetRun Create(Settings settings, RunInputs inputs, Device device)
     {
-        var layers = settings.LayersOr(inputs.DefaultLayer);
+        var model = inputs.Model;
+        var layers = settings.LayersOr(model.DefaultLayer);
         if (settings.Like is not null && !settings.Class.Equals("pred", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--like {settings.Like} explains similarity to that photo, not a class; leave out --class {settings.Class}.");
-        if (inputs.Onnx is { HasClassScores: false } classFree)
-        {
-            if (!settings.Class.Equals("pred", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException(classFree.NoClassScores($"--class {settings.Class}"));
-            if (settings.Metrics || settings.Sanity)
-                throw new ArgumentException(classFree.NoClassScores(settings.Metrics ? "--metrics" : "--sanity"));
-        }
-        else if (settings.Sanity && inputs.NewModel is null)
-            throw new ArgumentException("--sanity re-initialises the architecture, which SharpCam can do for zoo models, not for an ONNX file; leave --sanity out.");
-        var method = settings.CreateMethod(inputs.Model, layers, inputs.HasClassScores || settings.Like is not null ? MethodSettings.DefaultMethod : "eigencam");
-        if (!inputs.HasClassScores && settings.Like is null && method.NeedsTarget)
-            throw new ArgumentException(inputs.Onnx!.NoClassScores($"--method {method.Name} (it explains a class)"));
-        if (!inputs.HasClassScores && settings.Method is null && settings.Like is null)
+        var similarity = settings.Like is not null;
+        var method = settings.CreateMethod(model.Model, layers, model.DefaultMethod(similarity));
+        model.CheckExplainRun(method, settings.Class.Equals("pred", StringComparison.OrdinalIgnoreCase) ? null : settings.Class,
+                              similarity, settings.Metrics, settings.Sanity);
+        if (!model.HasClassScores && settings.Method is null && !similarity)
             AnsiConsole.MarkupLine("The model has no class scores: explaining with Eigen-CAM (or give --like FILE).");
-        var concept = settings.Like is null ? null
-            : ConceptSimilarityTarget.FromReferencePhoto(inputs.Model, inputs.Preprocessing!, settings.Like, device);
-        return new DataSetRun(method, inputs.Names, new RunOptions
+        var concept = similarity ? ConceptSimilarityTarget.FromReferencePhoto(model.Model, model.Preprocessing, settings.Like!, device) : null;
+        return new DataSetRun(method, model.Names, new RunOptions
         {
-            Kind = RunKind.Explain, Target = TargetRule.Parse(settings.Class, inputs.Names), Concept = concept, BatchSize = settings.BatchSize,
-            TopK = inputs.TopK, Style = inputs.Style, Device = device, Figures = settings.FigureMode, Strict = settings.Strict,
+            Kind = RunKind.Explain, Target = TargetRule.Parse(settings.Class, model.Names), Concept = concept, BatchSize = settings.BatchSize,
+            TopK = model.TopK, Style = model.Style, Device = device, Figures = settings.FigureMode, Strict = settings.Strict,
             Metrics = settings.Metrics,
-            Sanity = settings.Sanity ? new SanityRequest(inputs.NewModel!, SanityMethods(settings, layers)) : null,
+            Sanity = settings.Sanity
+                ? new SanityRequest(model.NewModel!, RunnableModel.SanityMethods(method.Name, m => settings.CreateMethod(m, layers)))
+                : null,
         });
     }
-
-    /// <summary>The chosen method, beside Guided Backprop: the known case whose maps survive randomisation, for contrast.</summary>
-    private static IReadOnlyList<Func<Module<Tensor, Tensor>, CamMethod>> SanityMethods(Settings settings, IReadOnlyList<string> layers) =>
-        string.Equals(settings.Method, "guided-backprop", StringComparison.OrdinalIgnoreCase)
-            ? [m => settings.CreateMethod(m, layers)]
-            : [m => settings.CreateMethod(m, layers), m => new GuidedBackprop(m)];
 }

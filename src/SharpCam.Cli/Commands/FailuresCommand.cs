@@ -1,6 +1,6 @@
 using SharpCam.Rendering;
 using System.ComponentModel;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Explanation;
 using SharpCam.Runs;
 using Spectre.Console.Cli;
@@ -32,15 +32,15 @@ public sealed class FailuresCommand : Command<FailuresCommand.Settings>
         using var interruption = new Interruption(cancellation);
         var device = settings.ResolveDevice();
         using var inputs = RunInputs.Load(settings, device, indices: null, defaultDigits: null, interruption.Token);
-        if (inputs.Onnx is { HasClassScores: false } classFree)
-            throw new ArgumentException(classFree.NoClassScores("failures (it analyses a classifier's mistakes)"));
-        var method = settings.CreateMethod(inputs.Model, settings.LayersOr(inputs.DefaultLayer));   // fails before any file is written
-        var run = new DataSetRun(method, inputs.Names, new RunOptions
+        var model = inputs.Model;
+        model.CheckFailuresRun();
+        var method = settings.CreateMethod(model.Model, settings.LayersOr(model.DefaultLayer));   // fails before any file is written
+        var run = new DataSetRun(method, model.Names, new RunOptions
         {
-            Kind = RunKind.Failures, BatchSize = settings.BatchSize, TopK = inputs.TopK, Style = inputs.Style, Device = device,
+            Kind = RunKind.Failures, BatchSize = settings.BatchSize, TopK = model.TopK, Style = model.Style, Device = device,
             Figures = settings.FigureMode, Strict = settings.Strict, Limit = settings.Limit,
         });
-        var result = ProgressBars.Run(p => run.Run(inputs.Source, settings.Out, inputs.Summary, settings.Resume, settings.Inputs, p, interruption.Token));
+        var result = ProgressBars.Run(p => run.Run(inputs.Source, settings.Out, inputs.Model.Summary, settings.Resume, settings.Inputs, p, interruption.Token));
         if (result.Interrupted) return RunConsole.Interrupted(result, interruption, context.Arguments);
         RunConsole.ShowFailures(result.Manifest!);
         RunConsole.Wrote(result, "manifest.json, maps/, figures/");

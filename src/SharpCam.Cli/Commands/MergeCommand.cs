@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Explanation;
 using SharpCam.Reports;
 using SharpCam.Runs;

@@ -1,3 +1,4 @@
+using SharpCam.Layers;
 using System.ComponentModel;
 using SharpCam.Cam;
 using Spectre.Console.Cli;
@@ -13,7 +14,7 @@ public class MethodSettings : DataSettings
     [Description("CAM method (see `sharpcam methods`): gradcam (default; eigencam for a model without class scores), hirescam, gradcam++, xgradcam, layercam, eigencam, scorecam, ablationcam, fullgrad, guided-gradcam, …")]
     public string? Method { get; init; }
 
-    public const string DefaultMethod = "gradcam";
+    public const string DefaultMethod = CamMethods.DefaultMethod;
 
     [CommandOption("--layer <NAMES>")]
     [Description("Target layer by dotted name, or several separated by commas (maps fused as pytorch-grad-cam does). Default: the model's.")]
@@ -21,8 +22,8 @@ public class MethodSettings : DataSettings
 
     [CommandOption("--normalization <MODE>")]
     [Description("divide-by-max (the notebook's, default) or min-max (pytorch-grad-cam's).")]
-    [DefaultValue("divide-by-max")]
-    public string Normalization { get; init; } = "divide-by-max";
+    [DefaultValue(MapNormalizationNames.DivideByMax)]
+    public string Normalization { get; init; } = MapNormalizationNames.DivideByMax;
 
     [CommandOption("--aug-smooth")] [Description("Average over horizontal flip × brightness 0.9/1.0/1.1 (pytorch-grad-cam's aug_smooth).")]
     public bool AugSmooth { get; init; }
@@ -46,7 +47,7 @@ public class MethodSettings : DataSettings
                 $"--method {Method}: no such method. Methods: {string.Join(", ", CamMethods.All.Select(m => m.Name))}.");
         if (Layer is not null && !CamMethods.Find(Method ?? DefaultMethod).UsesTargetLayers)
             return Spectre.Console.ValidationResult.Error($"--method {Method} uses no target layer; leave out --layer.");
-        if (Normalization is not ("divide-by-max" or "min-max"))
+        if (MapNormalizationNames.Parse(Normalization) is null)
             return Spectre.Console.ValidationResult.Error($"--normalization {Normalization}: use divide-by-max or min-max.");
         if (CamBatchSize < 1) return Spectre.Console.ValidationResult.Error("--cam-batch-size must be at least 1.");
         if (TopChannels is < 1) return Spectre.Console.ValidationResult.Error("--top-channels must be at least 1.");
@@ -55,13 +56,13 @@ public class MethodSettings : DataSettings
 
     /// <summary>The target layers: --layer split at commas, else the model's default.</summary>
     public IReadOnlyList<string> LayersOr(string defaultLayer) =>
-        Layer?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? names : [defaultLayer];
+        Layer is not null && LayerNames.Split(Layer) is { Count: > 0 } names ? names : [defaultLayer];
 
     /// <summary>The method of --method, else <paramref name="defaultMethod"/>, with the tuning options.</summary>
     public CamMethod CreateMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> layers, string defaultMethod = DefaultMethod) =>
         CamMethods.Create(Method ?? defaultMethod, model, layers, new CamOptions
         {
-            Normalization = Normalization == "min-max" ? MapNormalization.MinMax : MapNormalization.DivideByMax,   // validated
+            Normalization = MapNormalizationNames.Parse(Normalization)!.Value,   // validated
             AugSmooth = AugSmooth, EigenSmooth = EigenSmooth, TopChannels = TopChannels, BatchSize = CamBatchSize,
         });
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;

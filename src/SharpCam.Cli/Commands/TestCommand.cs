@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Data;
 using SharpCam.Explanation;
 using SharpCam.Models;
@@ -8,6 +8,7 @@ using SharpCam.Rendering;
 using SharpCam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SharpCam.Runs;
 
 namespace SharpCam.Cli.Commands;
 
@@ -37,7 +38,7 @@ public sealed class TestCommand : Command<TestCommand.Settings>
     {
         using var scope = TorchSharp.torch.NewDisposeScope();   // per-run tensors (e.g. copies on --device) end with the run
         var device = settings.ResolveDevice();
-        using var model = ModelLoader.LoadMnistModel(settings.Checkpoint, device);
+        using var model = ModelLoader.LoadLeNet(settings.Checkpoint, device);
         using var test = MnistDataset.Load(settings.ResolveDataFolder(), MnistSplit.Test);
         var data = new LabelledImages(test.Images.to(device), test.Labels.to(device));
         var result = settings.Json

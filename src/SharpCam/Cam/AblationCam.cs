@@ -20,12 +20,12 @@ namespace SharpCam.Cam;
 /// per channel. Models whose forward ties a later tensor to the input's batch size cannot be widened; for them each
 /// batch falls back to repeating the input.
 /// </remarks>
-public sealed class AblationCam(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
-    : CamMethod(model, targetLayers, options)
+[CamRegistration("ablationcam", "Ablation-CAM: channels weighted by the relative score drop when each is zeroed (gradient-free)", Order = 10)]
+public sealed class AblationCam(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
+    : ChannelCamMethod(model, targetLayers, options)
 {
     private bool _repeatInput;
 
-    public override string Name => "ablationcam";
     protected override bool UsesGradients => false;
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer)

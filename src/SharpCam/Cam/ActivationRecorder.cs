@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace SharpCam.Cam;
 
 /// <summary>How far back a recorded pass builds the autograd graph.</summary>
-internal enum GradientScope
+public enum GradientScope
 {
     /// <summary>No backward at all (gradient-free methods).</summary>
     None,
@@ -23,7 +23,7 @@ internal enum GradientScope
 /// <param name="Scored">What the targets score: the logits, or the output of the targets' scored layer.</param>
 /// <param name="Captures">Per target layer: its output and, when a backward ran, d(score)/d(output).</param>
 /// <param name="InputGradient">d(score)/d(input), [N, C, H, W], for <see cref="GradientScope.Input"/> only.</param>
-internal sealed record RecordedPass(Tensor Logits, Tensor Scored, IReadOnlyList<LayerCapture> Captures, Tensor? InputGradient);
+public sealed record RecordedPass(Tensor Logits, Tensor Scored, IReadOnlyList<LayerCapture> Captures, Tensor? InputGradient);
 
 /// <summary>
 /// Runs a model with forward hooks on the target layers and records their outputs (and, on request, the gradients

@@ -1,3 +1,4 @@
+using SharpCam.Layers;
 using SharpCam.Targets;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,59 +7,63 @@ using static TorchSharp.torch.nn;
 namespace SharpCam.Cam;
 
 /// <summary>
-/// The one base of every CAM method. It owns the pipeline that all of them share:
-/// forward (and backward) with hooks on the target layers → per layer, a method-specific [N, C, h, w] tensor of
-/// channel contributions → channel sum (or first principal component) → ReLU → normalise → upsample to the input
-/// (bilinear) → mean over layers (renormalised only in pytorch-grad-cam's MinMax mode). A method only says how its contributions come from the
-/// recorded activations and gradients (<see cref="ChannelContributions"/>); the few methods that are not a weighted
-/// sum of activations (FullGrad, Guided Backprop) replace the whole pass (<see cref="Run"/>).
+/// What every CAM method shares: <see cref="Explain"/> (checks, aug-smooth, the result), the recorded pass with hooks
+/// on the target layers, and the map helpers. A method derives from one of its two bases:
+/// <see cref="ChannelCamMethod"/> (the map is a sum of per-channel contributions of a target layer: Grad-CAM and most
+/// others) or <see cref="WholePassCamMethod"/> (the method makes the whole pass itself: FullGrad, Guided Backprop).
+/// Its registry name and description come from its <see cref="CamRegistrationAttribute"/>.
 /// </summary>
 public abstract class CamMethod
 {
-    protected CamMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options)
-        : this(model, targetLayers, options, layersRequired: true) { }
-
-    /// <summary>For methods that choose their own layers (FullGrad) or use none (Guided Backprop).</summary>
-    private protected CamMethod(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options, bool layersRequired)
+    /// <param name="targetLayers">The layers the caller asked for; null: the model's default layer
+    /// (<see cref="LayerLocator.DefaultLayer"/>), chosen on the first call from that call's input shape.</param>
+    /// <param name="recordedLayers">The layers whose outputs each pass records; null: the target layers.</param>
+    /// <param name="layersRequired">The method weighs the target layers' channels, so each must be a feature map.</param>
+    private protected CamMethod(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers, CamOptions? options,
+                                IReadOnlyList<string>? recordedLayers, bool layersRequired)
     {
-        if (layersRequired && targetLayers.Count == 0)
-            throw new ArgumentException("At least one target layer is needed (e.g. `conv.4`, `layer4`); `sharpcam layers` lists them.", nameof(targetLayers));
+        if (layersRequired && targetLayers is { Count: 0 })
+            throw new ArgumentException("At least one target layer is needed (e.g. `conv.4`, `layer4`); LayerLocator.List lists a model's layers.",
+                nameof(targetLayers));
         Model = model;
-        TargetLayers = targetLayers;
+        _targetLayers = targetLayers;
+        _recordedLayers = recordedLayers;
         _layersChosen = layersRequired;
         Options = options ?? new CamOptions();
         if (Options.BatchSize < 1)
             throw new ArgumentException($"CamOptions.BatchSize must be at least 1; got {Options.BatchSize}.", nameof(options));
         if (Options.TopChannels < 1)
             throw new ArgumentException($"CamOptions.TopChannels must be at least 1 (or null for every channel); got {Options.TopChannels}.", nameof(options));
-        Recorder = new ActivationRecorder(model, targetLayers);
+        if (targetLayers is not null) _recorder = new ActivationRecorder(model, recordedLayers ?? targetLayers);
     }
 
     /// <summary>The caller chose the target layers (so each must give a feature map), rather than the method itself.</summary>
     private readonly bool _layersChosen;
+    private IReadOnlyList<string>? _targetLayers;
+    private readonly IReadOnlyList<string>? _recordedLayers;
+    private ActivationRecorder? _recorder;
 
     public Module<Tensor, Tensor> Model { get; }
-    public IReadOnlyList<string> TargetLayers { get; }
+
+    /// <summary>
+    /// The layers the caller asked for (what a manifest records). Empty for methods that use none; when none were
+    /// given, the model's default layer once the first batch has been explained (empty before).
+    /// </summary>
+    public IReadOnlyList<string> TargetLayers => _targetLayers ?? Array.Empty<string>();
+
     public CamOptions Options { get; }
-    private protected ActivationRecorder Recorder { get; }
 
-    /// <summary>The method's registry name, e.g. "gradcam".</summary>
-    public abstract string Name { get; }
+    private protected ActivationRecorder Recorder => _recorder
+        ?? throw new InvalidOperationException("The target layers are chosen on the first call to Explain.");
 
-    /// <summary>Whether the method needs d(score)/dA; gradient-free methods skip the backward pass.</summary>
-    protected virtual bool UsesGradients => true;
+    /// <summary>The method's registry name, e.g. "gradcam" (from its <see cref="CamRegistrationAttribute"/>).</summary>
+    public virtual string Name => CamMethods.RegistrationOf(GetType())?.Name ?? GetType().Name.ToLowerInvariant();
 
     /// <summary>
     /// Whether the map depends on the target. Eigen-CAM's does not (the first principal component of the activations),
     /// so it alone explains a model without class scores and without a similarity target.
     /// </summary>
     public virtual bool NeedsTarget => true;
-
-    /// <summary>Whether the map is always the first principal component of the contributions (Eigen-CAM family).</summary>
-    protected virtual bool AlwaysProjects => false;
-
-    /// <summary>The per-channel pieces whose sum over channels is the layer's map, [N, C, h, w].</summary>
-    protected abstract Tensor ChannelContributions(CamPass pass, LayerCapture layer);
 
     /// <summary>
     /// Explains a batch [N, C, H, W]. <paramref name="targets"/> has one entry per image; null explains each image's
@@ -70,33 +75,33 @@ public abstract class CamMethod
         if (targets is not null && targets.Count != input.shape[0])
             throw new ArgumentException($"{targets.Count} targets were given for {input.shape[0]} images; give one per image.");
         using var scope = NewDisposeScope();
-        var pass = Run(input, targets, progress);
+        var pass = Pass(input, targets, progress);
         if (Options.AugSmooth) pass = AugmentedPass(input, pass, progress);
         return new CamResult(Name, pass.Logits, pass.Targets, pass.Maps, pass.LayerMaps, pass.RawLayerMaps, pass.Attributions);
     }
 
-    /// <summary>One full pass of the pipeline on one input batch.</summary>
-    internal virtual PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
+    /// <summary>
+    /// One full pass on one input batch, without aug-smooth; every tensor is in the caller's dispose scope. Methods
+    /// built from others (Guided Grad-CAM) call it on their parts.
+    /// </summary>
+    public PassResult Pass(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {
-        var (recorded, chosen) = Record(input, targets, UsesGradients ? GradientScope.TargetLayers : GradientScope.None);
-        var pass = new CamPass(input, recorded.Logits, recorded.Scored, chosen, progress);
-        var raw = new Dictionary<string, Tensor>();
-        foreach (var capture in recorded.Captures)
+        if (_targetLayers is null)
         {
-            var contributions = ChannelContributions(pass, capture);
-            raw[capture.Name] = AlwaysProjects || Options.EigenSmooth
-                ? EigenProjection.FirstComponent(contributions)
-                : contributions.sum(1);
+            _targetLayers = [LayerLocator.DefaultLayer(Model, [1, .. input.shape.Skip(1)], input.device)];
+            _recorder = new ActivationRecorder(Model, _recordedLayers ?? _targetLayers);
         }
-        var (maps, layerMaps) = FuseLayerMaps(raw, new[] { input.shape[2], input.shape[3] }, Options.Normalization);
-        return new PassResult(recorded.Logits, chosen, maps, layerMaps, raw, null);
+        return ComputePass(input, targets, progress);
     }
+
+    /// <summary>The method's pass: see <see cref="ChannelCamMethod"/> and <see cref="WholePassCamMethod"/>.</summary>
+    private protected abstract PassResult ComputePass(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress);
 
     /// <summary>
     /// Forward (and backward, unless <paramref name="gradients"/> is None) with the hooks on; null targets become each
     /// image's predicted class, chosen from the same forward.
     /// </summary>
-    private protected (RecordedPass Recorded, IReadOnlyList<ICamTarget> Targets) Record(
+    protected (RecordedPass Recorded, IReadOnlyList<ICamTarget> Targets) Record(
         Tensor input, IReadOnlyList<ICamTarget>? targets, GradientScope gradients)
     {
         var scoredLayer = ScoredLayerOf(targets);
@@ -116,7 +121,7 @@ public abstract class CamMethod
     {
         if (_layersChosen)
             foreach (var capture in recorded.Captures)
-                Layers.LayerLocator.RequireFeatureMap(Model, capture.Name, capture.Activations.shape, input.shape, input.device);
+                LayerLocator.RequireFeatureMap(Model, capture.Name, capture.Activations.shape, input.shape, input.device);
         return recorded;
     }
 
@@ -154,7 +159,7 @@ public abstract class CamMethod
             }
             var variant = input * brightness;
             if (flip) variant = variant.flip(3);
-            passes.Add((Run(variant, plain.Targets, progress), flip));
+            passes.Add((Pass(variant, plain.Targets, progress), flip));
         }
         Tensor Mean(Func<PassResult, Tensor> part) =>
             stack(passes.Select(p => p.Flipped ? part(p.Pass).flip(2) : part(p.Pass)).ToList()).mean(new long[] { 0 });
@@ -190,7 +195,7 @@ public abstract class CamMethod
     /// The scores of one target on a batch of modified inputs, [B] (no gradients, inference mode): Score-CAM's masked
     /// forwards and the like.
     /// </summary>
-    private protected Tensor ScoreInputs(Tensor inputs, IReadOnlyList<ICamTarget> rowTargets, string? replacedLayer = null,
+    protected Tensor ScoreInputs(Tensor inputs, IReadOnlyList<ICamTarget> rowTargets, string? replacedLayer = null,
                                          Func<Tensor, Tensor>? replace = null) =>
         Recorder.Forward(inputs, ScoredLayerOf(rowTargets), scored => TargetScores(scored, rowTargets), replacedLayer, replace);
 
@@ -205,6 +210,7 @@ public abstract class CamMethod
         return layers[0];
     }
 
-    internal sealed record PassResult(Tensor Logits, IReadOnlyList<ICamTarget> Targets, Tensor Maps,
+    /// <summary>What one pass gives: the fields of <see cref="CamResult"/>, as tensors in the caller's dispose scope.</summary>
+    public sealed record PassResult(Tensor Logits, IReadOnlyList<ICamTarget> Targets, Tensor Maps,
         IReadOnlyDictionary<string, Tensor> LayerMaps, IReadOnlyDictionary<string, Tensor> RawLayerMaps, Tensor? Attributions);
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -6,29 +7,25 @@ namespace SharpCam.Cam;
 /// <summary>One method of the registry: its name, a one-line description and whether it uses the target layers.</summary>
 public sealed record CamMethodInfo(string Name, string Description, bool UsesTargetLayers);
 
-/// <summary>Every CAM method by its registry name (the CLI's --method values).</summary>
+/// <summary>
+/// Every CAM method by its registry name (the CLI's --method values): the classes of this assembly marked with
+/// <see cref="CamRegistrationAttribute"/>, which give their names, descriptions and constructors.
+/// </summary>
 public static class CamMethods
 {
-    private delegate CamMethod Factory(Module<Tensor, Tensor> model, IReadOnlyList<string> layers, CamOptions? options);
+    /// <summary>The method a run uses when none is named.</summary>
+    public const string DefaultMethod = "gradcam";
 
-    private static readonly (CamMethodInfo Info, Factory Create)[] Registry =
-    {
-        (new("gradcam", "Grad-CAM: channels weighted by their mean gradient", true), (m, l, o) => new GradCam(m, l, o)),
-        (new("hirescam", "HiResCAM: gradients × activations element-wise, summed over channels", true), (m, l, o) => new HiResCam(m, l, o)),
-        (new("gradcam-elementwise", "Grad-CAM element-wise: ReLU(gradients × activations), summed over channels", true), (m, l, o) => new GradCamElementWise(m, l, o)),
-        (new("gradcam++", "Grad-CAM++: channels weighted by positive gradients with second-order coefficients", true), (m, l, o) => new GradCamPlusPlus(m, l, o)),
-        (new("xgradcam", "XGrad-CAM: channels weighted by activation-normalised gradient sums", true), (m, l, o) => new XGradCam(m, l, o)),
-        (new("layercam", "LayerCAM: activations weighted element-wise by positive gradients", true), (m, l, o) => new LayerCam(m, l, o)),
-        (new("eigencam", "Eigen-CAM: first principal component of the activations (gradient-free, ignores the target)", true), (m, l, o) => new EigenCam(m, l, o)),
-        (new("eigengradcam", "EigenGrad-CAM: first principal component of gradients × activations", true), (m, l, o) => new EigenGradCam(m, l, o)),
-        (new("scorecam", "Score-CAM: channels weighted by the softmax of the scores of channel-masked inputs (one forward per channel)", true), (m, l, o) => new ScoreCam(m, l, o)),
-        (new("ablationcam", "Ablation-CAM: channels weighted by the relative score drop when each is zeroed (gradient-free)", true), (m, l, o) => new AblationCam(m, l, o)),
-        (new("fullgrad", "FullGrad: input-gradient and bias-gradient terms of every conv/batch-norm layer (ignores target layers)", false), (m, _, o) => new FullGrad(m, o)),
-        (new("guided-backprop", "Guided Backprop: input gradient through ReLUs that pass only positive gradients (ignores target layers)", false), (m, _, o) => new GuidedBackprop(m, o)),
-        (new("guided-gradcam", "Guided Grad-CAM: Guided Backprop gradients times the Grad-CAM map", true), (m, l, o) => new GuidedGradCam(m, l, o)),
-    };
+    private sealed record Entry(CamMethodInfo Info, ConstructorInfo Constructor);
 
-    /// <summary>Every method, in the order above.</summary>
+    private static readonly Entry[] Registry = typeof(CamMethod).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(CamMethod)) && !t.IsAbstract && t.GetCustomAttribute<CamRegistrationAttribute>() is not null)
+        .Select(t => (Type: t, Registration: t.GetCustomAttribute<CamRegistrationAttribute>()!))
+        .OrderBy(r => r.Registration.Order).ThenBy(r => r.Registration.Name, StringComparer.Ordinal)
+        .Select(r => EntryOf(r.Type, r.Registration))
+        .ToArray();
+
+    /// <summary>Every method, in registry order.</summary>
     public static IReadOnlyList<CamMethodInfo> All { get; } = Registry.Select(r => r.Info).ToList();
 
     /// <summary>The method called <paramref name="name"/> (case-insensitive); unknown names fail with the list of names.</summary>
@@ -36,10 +33,33 @@ public static class CamMethods
 
     /// <summary>
     /// Creates the method called <paramref name="name"/> on <paramref name="model"/>. Methods that ignore target layers
-    /// (<see cref="CamMethodInfo.UsesTargetLayers"/> false) accept any list, as pytorch-grad-cam does.
+    /// (<see cref="CamMethodInfo.UsesTargetLayers"/> false) accept any list, as pytorch-grad-cam does; null gives a
+    /// layer-using method the model's default layer.
     /// </summary>
-    public static CamMethod Create(string name, Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null) =>
-        Registry[IndexOf(name)].Create(model, targetLayers, options);
+    public static CamMethod Create(string name, Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers, CamOptions? options = null)
+    {
+        var entry = Registry[IndexOf(name)];
+        object?[] arguments = entry.Info.UsesTargetLayers ? [model, targetLayers, options] : [model, options];
+        try { return (CamMethod)entry.Constructor.Invoke(arguments); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>The registration of a method class, or null for a class outside the registry.</summary>
+    internal static CamRegistrationAttribute? RegistrationOf(Type type) => type.GetCustomAttribute<CamRegistrationAttribute>(inherit: false);
+
+    /// <summary>A registered class must be constructible as (model, [layers,] options).</summary>
+    private static Entry EntryOf(Type type, CamRegistrationAttribute registration)
+    {
+        var withLayers = type.GetConstructor([typeof(Module<Tensor, Tensor>), typeof(IReadOnlyList<string>), typeof(CamOptions)]);
+        var withoutLayers = type.GetConstructor([typeof(Module<Tensor, Tensor>), typeof(CamOptions)]);
+        var constructor = withLayers ?? withoutLayers ?? throw new InvalidOperationException(
+            $"{type.Name} is registered as '{registration.Name}' but has no public constructor (model, [target layers,] options).");
+        return new Entry(new CamMethodInfo(registration.Name, registration.Description, withLayers is not null), constructor);
+    }
 
     private static int IndexOf(string name)
     {

@@ -7,10 +7,10 @@ namespace SharpCam.Cam;
 /// Eigen-CAM (Muhammad &amp; Yeasin, 2020): the first principal component of the activations. Gradient-free and
 /// class-agnostic: it ignores the targets.
 /// </summary>
-public sealed class EigenCam(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
-    : CamMethod(model, targetLayers, options)
+[CamRegistration("eigencam", "Eigen-CAM: first principal component of the activations (gradient-free, ignores the target)", Order = 7)]
+public sealed class EigenCam(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
+    : ChannelCamMethod(model, targetLayers, options)
 {
-    public override string Name => "eigencam";
     protected override bool UsesGradients => false;
     public override bool NeedsTarget => false;
     protected override bool AlwaysProjects => true;

@@ -12,12 +12,12 @@ namespace SharpCam.Cam;
 /// a BatchNorm's bias is its effective one, b − μ·γ/√(σ² + ε)). Every [image, channel] slice is normalised on its
 /// own and upsampled to the input, all slices of all terms are summed, and the sum is normalised once (no ReLU).
 /// </summary>
+[CamRegistration("fullgrad", "FullGrad: input-gradient and bias-gradient terms of every conv/batch-norm layer (ignores target layers)", Order = 11)]
 public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options = null)
-    : CamMethod(model, BiasLayers(model), options, layersRequired: false)
+    : WholePassCamMethod(model, Array.Empty<string>(), options, recordedLayers: BiasLayers(model))
 {
-    public override string Name => "fullgrad";
 
-    internal override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
+    protected override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {
         if (Options.EigenSmooth) throw new NotSupportedException("EigenSmooth is not available for FullGrad; turn it off.");
         var (recorded, chosen) = Record(input, targets, GradientScope.Input);
@@ -34,9 +34,6 @@ public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options =
         var none = new Dictionary<string, Tensor>();
         return new PassResult(recorded.Logits, chosen, maps, none, none, null);
     }
-
-    protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>
-        throw new NotSupportedException("FullGrad does not weight the channels of a target layer.");
 
     /// <summary>Every Conv2d and BatchNorm2d that has a bias, in module order (the library's choice of layers).</summary>
     public static IReadOnlyList<string> BiasLayers(Module model) =>

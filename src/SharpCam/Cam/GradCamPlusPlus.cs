@@ -7,10 +7,10 @@ namespace SharpCam.Cam;
 /// Grad-CAM++ (Chattopadhay et al., 2018) with pytorch-grad-cam's closed form (exponential score):
 /// α = G² / (2G² + Σ_hw A · G³ + 1e-6), 0 where G = 0; w_c = Σ_hw ReLU(G_c) α_c.
 /// </summary>
-public sealed class GradCamPlusPlus(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
-    : CamMethod(model, targetLayers, options)
+[CamRegistration("gradcam++", "Grad-CAM++: channels weighted by positive gradients with second-order coefficients", Order = 4)]
+public sealed class GradCamPlusPlus(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
+    : ChannelCamMethod(model, targetLayers, options)
 {
-    public override string Name => "gradcam++";
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer)
     {

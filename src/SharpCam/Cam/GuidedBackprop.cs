@@ -16,12 +16,12 @@ namespace SharpCam.Cam;
 /// viewable image. The library backpropagates one image at a time; the batch gives the same gradients because images
 /// do not interact in eval mode.
 /// </remarks>
+[CamRegistration("guided-backprop", "Guided Backprop: input gradient through ReLUs that pass only positive gradients (ignores target layers)", Order = 12)]
 public sealed class GuidedBackprop(Module<Tensor, Tensor> model, CamOptions? options = null)
-    : CamMethod(model, Array.Empty<string>(), options, layersRequired: false)
+    : WholePassCamMethod(model, Array.Empty<string>(), options)
 {
-    public override string Name => "guided-backprop";
 
-    internal override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
+    protected override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {
         if (Options.EigenSmooth) throw new NotSupportedException("EigenSmooth is not available for Guided Backprop; turn it off.");
         RecordedPass recorded;
@@ -31,9 +31,6 @@ public sealed class GuidedBackprop(Module<Tensor, Tensor> model, CamOptions? opt
         var none = new Dictionary<string, Tensor>();
         return new PassResult(recorded.Logits, chosen, SaliencyMaps(attributions, Options.Normalization), none, none, attributions);
     }
-
-    protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>
-        throw new NotSupportedException("Guided Backprop does not weight the channels of a target layer.");
 
     /// <summary>[N, C, H, W] attributions → [N, H, W] maps: max over channels of the magnitude, normalised.</summary>
     internal static Tensor SaliencyMaps(Tensor attributions, MapNormalization normalization) =>

@@ -15,24 +15,26 @@ namespace SharpCam.Cam;
 /// <see cref="CamResult.LayerMaps"/> / <see cref="CamResult.RawLayerMaps"/> are Grad-CAM's. Both parts explain the same
 /// targets; with aug-smooth only the maps are averaged over the variants.
 /// </remarks>
-public sealed class GuidedGradCam : CamMethod
+[CamRegistration("guided-gradcam", "Guided Grad-CAM: Guided Backprop gradients times the Grad-CAM map", Order = 13)]
+public sealed class GuidedGradCam : WholePassCamMethod
 {
-    private readonly GradCam _gradCam;
+    private GradCam? _gradCam;
     private readonly GuidedBackprop _guided;
 
-    public GuidedGradCam(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
+    /// <param name="targetLayers">Grad-CAM's layers; null: the model's default layer, chosen on the first call.</param>
+    public GuidedGradCam(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
         : base(model, targetLayers, options)
     {
-        _gradCam = new GradCam(model, targetLayers, Options);
+        if (targetLayers is not null) _gradCam = new GradCam(model, targetLayers, Options);
         _guided = new GuidedBackprop(model, Options with { EigenSmooth = false });
     }
 
-    public override string Name => "guided-gradcam";
 
-    internal override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
+    protected override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {
-        var cam = _gradCam.Run(input, targets, progress);
-        var guided = _guided.Run(input, cam.Targets, progress);
+        _gradCam ??= new GradCam(Model, TargetLayers, Options);
+        var cam = _gradCam.Pass(input, targets, progress);
+        var guided = _guided.Pass(input, cam.Targets, progress);
         var attributions = cam.Maps.unsqueeze(1) * guided.Attributions!;
         // The result is a pixel-level map: the Grad-CAM layer maps it was made from are not this method's maps.
         return cam with
@@ -41,7 +43,4 @@ public sealed class GuidedGradCam : CamMethod
             LayerMaps = new Dictionary<string, Tensor>(),
         };
     }
-
-    protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer) =>
-        throw new NotSupportedException("Guided Grad-CAM combines Grad-CAM and Guided Backprop; it has no contributions of its own.");
 }

@@ -12,6 +12,22 @@ public enum MapNormalization
     MinMax,
 }
 
+/// <summary>The normalisations by the names manifests, the command line and the explorer use.</summary>
+public static class MapNormalizationNames
+{
+    public const string DivideByMax = "divide-by-max", MinMax = "min-max";
+
+    public static string NameOf(MapNormalization normalization) => normalization == MapNormalization.MinMax ? MinMax : DivideByMax;
+
+    /// <summary>The normalisation called <paramref name="name"/>, or null for a name that is neither.</summary>
+    public static MapNormalization? Parse(string? name) => name switch
+    {
+        DivideByMax => MapNormalization.DivideByMax,
+        MinMax => MapNormalization.MinMax,
+        _ => null,
+    };
+}
+
 public static class MapNormalizer
 {
     /// <summary>Normalises every map of a [N, H, W] batch on its own.</summary>

@@ -19,10 +19,10 @@ namespace SharpCam.Cam;
 /// the reference fixtures, this keeps the exact maps' pixel ranking better than the largest spatial variance
 /// (Spearman ρ ≥ 0.97 with 32 of ResNet-18's 512 layer4 channels, against 0.94 for variance).
 /// </remarks>
-public sealed class ScoreCam(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
-    : CamMethod(model, targetLayers, options)
+[CamRegistration("scorecam", "Score-CAM: channels weighted by the softmax of the scores of channel-masked inputs (one forward per channel)", Order = 9)]
+public sealed class ScoreCam(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
+    : ChannelCamMethod(model, targetLayers, options)
 {
-    public override string Name => "scorecam";
     protected override bool UsesGradients => false;
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer)

@@ -4,10 +4,10 @@ using static TorchSharp.torch.nn;
 namespace SharpCam.Cam;
 
 /// <summary>XGrad-CAM (Fu et al., 2020): w_c = Σ_hw (G_c ⊙ A_c) / (Σ_hw A_c + 1e-7).</summary>
-public sealed class XGradCam(Module<Tensor, Tensor> model, IReadOnlyList<string> targetLayers, CamOptions? options = null)
-    : CamMethod(model, targetLayers, options)
+[CamRegistration("xgradcam", "XGrad-CAM: channels weighted by activation-normalised gradient sums", Order = 5)]
+public sealed class XGradCam(Module<Tensor, Tensor> model, IReadOnlyList<string>? targetLayers = null, CamOptions? options = null)
+    : ChannelCamMethod(model, targetLayers, options)
 {
-    public override string Name => "xgradcam";
 
     protected override Tensor ChannelContributions(CamPass pass, LayerCapture layer)
     {

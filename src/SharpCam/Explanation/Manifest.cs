@@ -82,9 +82,9 @@ public sealed record RunManifest
     {
         var path = Path.Combine(runDir, FileName);
         if (!Directory.Exists(runDir))
-            throw new DirectoryNotFoundException($"{runDir}: no such run folder. Pass the folder given to `sharpcam explain --out` or `sharpcam failures --out`.");
+            throw new DirectoryNotFoundException($"{runDir}: no such run folder. Pass the output folder of an explain or failures run.");
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no manifest in this folder. Pass a run folder written by `sharpcam explain --out` or `sharpcam failures --out`.", path);
+            throw new FileNotFoundException($"{path}: no manifest in this folder. Pass the output folder of a finished explain or failures run.", path);
         try
         {
             using var stream = File.OpenRead(path);
@@ -243,7 +243,7 @@ public sealed record SanityCheck
 public sealed record SanityMethod
 {
     [JsonPropertyName("method")] public required string Method { get; init; }
-    /// <summary>"passes" or "warning" (<see cref="SharpCam.Metrics.SanityCheckResult.Verdict"/>), decided once when the check ran.</summary>
+    /// <summary>"passes" or "warning" (the sanity check's verdict), decided once when the check ran.</summary>
     [JsonPropertyName("verdict")] public string? Verdict { get; init; }
     /// <summary>The verdict in one line for people, with the number behind it.</summary>
     [JsonPropertyName("summary")] public string? Summary { get; init; }

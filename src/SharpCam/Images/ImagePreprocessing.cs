@@ -54,8 +54,7 @@ public sealed record ImagePreprocessing(int Size, IReadOnlyList<float> Mean, IRe
     private Tensor Resample(Tensor planes, RgbImage image)
     {
         if (image.Width == Size && image.Height == Size) return planes;
-        return functional.interpolate(planes.unsqueeze(0), [Size, Size], mode: InterpolationMode.Bilinear,
-                                      align_corners: false, antialias: true)[0];
+        return PictureScaling.Resize(planes, Size, Size);
     }
 
     /// <summary>[3, H, W] as a view of the interleaved pixels (channels-last strides, no copy).</summary>

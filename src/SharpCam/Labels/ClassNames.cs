@@ -38,7 +38,7 @@ public sealed class ClassNames
         var names = LabelFile.Read(labelFile);
         if (names.Count != numClasses)
             throw new ArgumentException(
-                $"--labels {labelFile} names {names.Count} classes, but the model has {numClasses}. Give a label file with one name per class.");
+                $"{labelFile} names {names.Count} classes, but the model has {numClasses}. Give a label file with one name per class.", "LabelsFile");
         return names;
     }
 

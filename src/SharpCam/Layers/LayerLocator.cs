@@ -56,7 +56,7 @@ public static class LayerLocator
         }
         if (chosen < 0)
             throw new ArgumentException(
-                "No layer of this model has a spatial (4-D) output, so no default target layer can be chosen; name one with --layer.");
+                "No layer of this model has a spatial (4-D) output, so no default target layer can be chosen; name the target layers.", "Layers");
         // Post-hooks fire innermost first: the containers that return the chosen leaf's output fire right after it.
         var result = fired[chosen].Name;
         for (int i = chosen + 1; i < fired.Count && containers.Contains(fired[i].Name)

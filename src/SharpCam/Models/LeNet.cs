@@ -14,6 +14,9 @@ namespace SharpCam.Models;
 public sealed class LeNet : Module<Tensor, Tensor>
 {
     public const string DefaultTargetLayer = "conv.4";
+
+    /// <summary>The zoo's and the manifests' name for this architecture.</summary>
+    public const string Architecture = "lenet";
     public const string HeadWeightKey = "fc.4.weight";
     public static readonly long[] InputShape = { 1, 1, 28, 28 };
 

@@ -160,7 +160,7 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         if (!graph.Outputs.Any(o => o.Name == chosen))
             throw new OnnxFormatException($"it has no output '{chosen}'. Outputs: {string.Join(", ", graph.Outputs.Select(o => o.Name))}.");
         if (!data.Contains(chosen))
-            throw new OnnxFormatException($"output '{chosen}' does not depend on the image input; pick another with --output.");
+            throw new OnnxFormatException($"output '{chosen}' does not depend on the image input; pick another output.");
         return new OnnxModel(path, proto, input, chosen, steps, constants, layers);
     }
 

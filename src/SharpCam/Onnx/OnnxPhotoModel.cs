@@ -86,7 +86,7 @@ public sealed class OnnxPhotoModel : IDisposable
             if (h is not null && w is not null && h != w)
                 throw new OnnxFormatException($"ONNX model {path} takes {h}×{w} images; SharpCam's preprocessing makes square ones.");
             if (inputSize is { } size && (h ?? w) is { } fixedSize && size != fixedSize)
-                throw new ArgumentException($"--input-size {size}: {path} takes {fixedSize}×{fixedSize} images only; leave --input-size out.");
+                throw new ArgumentException($"{path} takes {fixedSize}×{fixedSize} images only, not {size}×{size}; leave the input size out.", "InputSize");
             var side = (int)(h ?? w ?? inputSize ?? 224);
             var imageNet = ImagePreprocessing.ImageNet;
             var preprocessing = onnx.InputChannels == 1
@@ -132,7 +132,7 @@ public sealed class OnnxPhotoModel : IDisposable
     /// <summary>The one-line refusal for something that needs class scores, naming what to do instead.</summary>
     public string NoClassScores(string asked) =>
         $"{asked}: {(Architecture == FeaturizerArchitecture ? "the trained featurizer" : Path.GetFileName(File))} has no class scores " +
-        "(its output is features). Explain it with `sharpcam explain --method eigencam` (no class needed) or `--like FILE` (similarity to a photo).";
+        "(its output is features). Explain it with Eigen-CAM (no class needed) or a similarity target (a reference photo).";
 
     public void Dispose() => Model.Dispose();
 }

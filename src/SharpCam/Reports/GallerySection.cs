@@ -64,7 +64,7 @@ public static class GallerySection
         if (failures)
             html.Append("<p class=\"note\">Each row: the image, the map for the predicted class, the map for the true class. Sorted by confidence, most confident first.</p>");
         if (items.Any(i => FigureOf(i, failures) is null))
-            html.Append("<p class=\"note\">Items without a figure (the run's <code>--figures</code> option) show their map")
+            html.Append("<p class=\"note\">Items the run drew no figure for show their map")
                 .Append(failures ? "s for the predicted and the true class" : "").Append(" as a heatmap.</p>");
         html.Append($"<div class=\"gallery\" id=\"{id}-gallery\" data-page=\"{PageSize}\" data-items=\"{id}\">");
         AppendFilters(html, context, id, items, failures);

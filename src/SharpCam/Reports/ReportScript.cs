@@ -48,7 +48,7 @@ internal static class ReportScript
     var button = el("button", "zoom");
     button.type = "button";
     if (item.f) button.dataset.full = item.f;
-    else button.dataset.note = "No figure was drawn for this item (the run's --figures option); this is its map" + (failures ? "s for the predicted and the true class." : ".");
+    else button.dataset.note = "No figure was drawn for this item (the run drew figures for some items only); this is its map" + (failures ? "s for the predicted and the true class." : ".");
     button.setAttribute("aria-label", "Enlarge: " + alt(item, failures));
     var img = el("img");
     img.src = item.s; img.width = item.sw; img.height = item.sh; img.alt = alt(item, failures); img.decoding = "async";

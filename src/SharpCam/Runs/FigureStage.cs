@@ -27,31 +27,31 @@ internal sealed class FigureStage
     public TimeSpan Drawing => _drawing.Elapsed;
     public long Drawn { get; private set; }
 
-    public void Post(IReadOnlyList<JournalEntry> entries, IReadOnlyList<Action> drawings)
+    public async Task PostAsync(IReadOnlyList<JournalEntry> entries, IReadOnlyList<Action> drawings)
     {
         try
         {
-            _queue.Writer.WriteAsync((entries, drawings)).AsTask().GetAwaiter().GetResult();
+            await _queue.Writer.WriteAsync((entries, drawings)).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
-            _worker.GetAwaiter().GetResult();   // the worker failed: its exception, not the closed queue
+            await _worker.ConfigureAwait(false);   // the worker failed: its exception, not the closed queue
             throw;
         }
     }
 
     /// <summary>Draws and journals what is queued, then returns (rethrowing the stage's failure, if any).</summary>
-    public void Complete()
+    public async Task CompleteAsync()
     {
         _queue.Writer.TryComplete();
-        _worker.GetAwaiter().GetResult();
+        await _worker.ConfigureAwait(false);
     }
 
     private async Task Work()
     {
         try
         {
-            await foreach (var (entries, drawings) in _queue.Reader.ReadAllAsync())
+            await foreach (var (entries, drawings) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 _drawing.Start();
                 foreach (var draw in drawings) draw();

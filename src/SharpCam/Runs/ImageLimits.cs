@@ -10,7 +10,7 @@ public static class ImageLimits
     /// nothing the notebook's readers open unwarned is refused, every phone photo included (a 48-MP one is 8064×6048),
     /// while a 20000×20000 image (400 MP, 1.2 GB decoded) is refused from its header.
     /// </summary>
-    public const long DefaultMaxPixels = 89_478_485;
+    public const long DefaultMaxPixels = ImageFile.DefaultMaxPixels;
 
     /// <summary>Throws <see cref="InvalidDataException"/> naming the file when its header declares more than <paramref name="maxPixels"/> pixels.</summary>
     public static void CheckPixels(string path, long maxPixels)

@@ -10,7 +10,7 @@ public static class RunItems
     /// What every manifest item says about an image and the model's prediction for it; callers add their maps.
     /// <paramref name="probabilities"/> null: the model has no class scores, so the item has no prediction (label -1, no top-k).
     /// </summary>
-    public static ManifestItem Prediction(ExplainInput input, double[]? probabilities, ClassNames names, int topK, string layer)
+    public static ManifestItem Prediction(ExplainInput input, double[]? probabilities, ClassNames names, int topK, string? layer)
     {
         var item = new ManifestItem
         {
@@ -36,7 +36,7 @@ public static class RunItems
     }
 
     /// <summary>A misclassified item: a true label the model did not predict.</summary>
-    public static bool IsMistake(ManifestItem item) => item.TrueLabel is { } t && t != item.PredictedLabel;
+    public static bool IsMistake(ManifestItem item) => Mistake.Is(item.TrueLabel, item.PredictedLabel);
 
     /// <summary>The caption of an item in the grid of inputs: "true → predicted", or the prediction alone.</summary>
     public static string Caption(ManifestItem item) =>

@@ -29,7 +29,7 @@ public sealed class RunJournal : IDisposable
 {
     public const string FileName = "journal.jsonl";
 
-    private static readonly JsonSerializerOptions LineOptions = new()
+    internal static readonly JsonSerializerOptions LineOptions = new()
     {
         WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -39,15 +39,59 @@ public sealed class RunJournal : IDisposable
     private RunJournal(FileStream stream) => _stream = stream;
 
     /// <summary>The entries of the journal at <paramref name="path"/> (none if there is no file), without a torn last line.</summary>
-    public static IReadOnlyList<JournalEntry> Read(string path) => File.Exists(path) ? Parse(path, File.ReadAllBytes(path)).Entries : [];
+    public static IReadOnlyList<JournalEntry> Read(string path) => ReadEach(path).ToList();
+
+    /// <summary>
+    /// The entries of the journal at <paramref name="path"/> one at a time, in file order, without a torn last line:
+    /// only the line being parsed is in memory, however long the run.
+    /// </summary>
+    public static IEnumerable<JournalEntry> ReadEach(string path)
+    {
+        if (!File.Exists(path)) yield break;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        foreach (var (entry, _, _) in ReadPlaces(stream, path)) yield return entry;
+    }
+
+    /// <summary>Each whole line of <paramref name="stream"/> from its start: the entry, and where its line lies in the file.</summary>
+    internal static IEnumerable<(JournalEntry Entry, long Offset, int Length)> ReadPlaces(Stream stream, string path)
+    {
+        var reader = new BufferedStream(stream, 1 << 16);
+        var line = new MemoryStream();
+        long offset = 0, start = 0;
+        int number = 0, next;
+        while ((next = reader.ReadByte()) >= 0)
+        {
+            offset++;
+            if (next != '\n')
+            {
+                line.WriteByte((byte)next);
+                continue;
+            }
+            var length = (int)line.Length;
+            yield return (ParseLine(path, ++number, line.GetBuffer().AsSpan(0, length)), start, length);
+            line.SetLength(0);
+            start = offset;
+        }
+        // Bytes after the last newline are a torn last line: ignored.
+    }
+
+    private static JournalEntry ParseLine(string path, int number, ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<JournalEntry>(line, LineOptions) ?? throw new JsonException("null entry");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}, line {number}: not a journal entry ({e.Message}). Start the run again instead of resuming it.", e);
+        }
+    }
 
     /// <summary>Opens the journal for appending, first cutting off a torn last line.</summary>
     public static RunJournal Open(string path)
     {
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        var whole = Parse(path, bytes).WholeLength;
+        var whole = WholeLength(stream);
         stream.SetLength(whole);
         stream.Position = whole;
         return new RunJournal(stream);
@@ -69,26 +113,19 @@ public sealed class RunJournal : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
-    private static (List<JournalEntry> Entries, long WholeLength) Parse(string path, byte[] bytes)
+    /// <summary>The length of the journal's whole lines (up to its last newline): what a torn last line is cut to.</summary>
+    private static long WholeLength(FileStream stream)
     {
-        var entries = new List<JournalEntry>();
-        int start = 0, line = 0;
-        while (start < bytes.Length)
+        var buffer = new byte[1 << 16];
+        for (long end = stream.Length; end > 0;)
         {
-            int end = Array.IndexOf(bytes, (byte)'\n', start);
-            if (end < 0) break;   // torn last line
-            line++;
-            try
-            {
-                entries.Add(JsonSerializer.Deserialize<JournalEntry>(bytes.AsSpan(start, end - start), LineOptions)
-                            ?? throw new JsonException("null entry"));
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{path}, line {line}: not a journal entry ({e.Message}). Start the run again without --resume.", e);
-            }
-            start = end + 1;
+            var start = Math.Max(0, end - buffer.Length);
+            stream.Position = start;
+            stream.ReadExactly(buffer, 0, (int)(end - start));
+            var last = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start) - 1);
+            if (last >= 0) return start + last + 1;
+            end = start;
         }
-        return (entries, start);
+        return 0;
     }
 }

@@ -1,5 +1,5 @@
 using SharpCam.Images;
-using SharpCam.Cam;
+using SharpCam.Layers;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -51,7 +51,7 @@ public sealed class ConceptSimilarityTarget : ICamTarget
         var batch = image.dim() == 3 ? image.unsqueeze(0) : image;
         if (batch.dim() != 4 || batch.shape[0] != 1)
             throw new ArgumentException($"A reference image is [C, H, W] or [1, C, H, W]; got shape [{string.Join(", ", image.shape)}].", nameof(image));
-        var features = new ActivationRecorder(model, Array.Empty<string>()).Forward(batch, layer, scored => Pool(scored[0]));
+        var features = Pool(LayerOutput.Of(model, batch, layer)[0]);
         return new ConceptSimilarityTarget(features, layer, name ?? "a reference image");
     }
 

@@ -28,6 +28,6 @@ public sealed record LabelledImages(Tensor Images, Tensor Labels)
         using var scope = NewDisposeScope();
         var (min, max) = (Labels.min().item<long>(), Labels.max().item<long>());
         if (min < 0 || max >= numClasses)
-            throw new ArgumentException($"The {name} labels must lie in [0, {numClasses - 1}] for a {numClasses}-class model; they span [{min}, {max}]. Check --num-classes.");
+            throw new ArgumentException($"The {name} labels must lie in [0, {numClasses - 1}] for a {numClasses}-class model; they span [{min}, {max}]. Check the model's number of classes.");
     }
 }

@@ -58,7 +58,7 @@ public sealed class Trainer
         int outputs = OutputCount(model, train);
         if (outputs != checkpointInfo.NumClasses)
             throw new ArgumentException($"The model has {outputs} outputs but the checkpoint metadata says {checkpointInfo.NumClasses} classes; " +
-                                        "build the model with the number of classes of the data (--num-classes).");
+                                        "build the model with the number of classes of the data.");
         var hyperParameters = Options.HyperParameters();
         checkpointInfo = checkpointInfo with { HyperParameters = hyperParameters.ToDictionary(kv => kv.Key, kv => (object?)kv.Value) };
         RunFiles.WriteHyperParameters(run.HyperParametersYaml,

@@ -1,4 +1,5 @@
 using SharpCam.Explanation;
+using SharpCam.Runs;
 
 namespace SharpCam.Tests.Explanation;
 

@@ -6,6 +6,8 @@ using SharpCam.Rendering;
 using SharpCam.Models;
 using SharpCam.Tests.Support;
 using static TorchSharp.torch;
+using SharpCam.Targets;
+using SharpCam.Runs;
 
 namespace SharpCam.Tests.Reports;
 

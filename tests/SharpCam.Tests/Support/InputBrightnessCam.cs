@@ -9,7 +9,7 @@ namespace SharpCam.Tests.Support;
 /// A CAM method whose map is the input's brightness pooled to the target layer's grid (LeNet's conv.4): it never
 /// looks at the weights, an "edge detector" that the sanity check must flag.
 /// </summary>
-public sealed class InputBrightnessCam(Module<Tensor, Tensor> model) : CamMethod(model, new[] { LeNet.DefaultTargetLayer }, null)
+public sealed class InputBrightnessCam(Module<Tensor, Tensor> model) : ChannelCamMethod(model, new[] { LeNet.DefaultTargetLayer }, null)
 {
     public const string MethodName = "input-brightness";
 

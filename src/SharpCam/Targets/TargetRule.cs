@@ -1,7 +1,6 @@
 using SharpCam.Labels;
-using SharpCam.Targets;
 
-namespace SharpCam.Explanation;
+namespace SharpCam.Targets;
 
 /// <summary>Which class each image's map explains: its prediction, its true label, or one fixed class (`--class pred|true|N`).</summary>
 public sealed record TargetRule(string Kind, int? FixedClass = null)
@@ -16,7 +15,7 @@ public sealed record TargetRule(string Kind, int? FixedClass = null)
         if (value.Equals("pred", StringComparison.OrdinalIgnoreCase)) return Predicted;
         if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return True;
         try { return new TargetRule("class", names.Resolve(value)); }
-        catch (ArgumentException e) { throw new ArgumentException($"--class {value}: {e.Message} (or use pred / true)", e); }
+        catch (ArgumentException e) { throw new InvalidRequestException("Target", value, $"{e.Message} (or use pred / true)"); }
     }
 
     /// <summary>The target of one image for the `true` and fixed-class rules (`pred` needs the model's output).</summary>
@@ -24,7 +23,7 @@ public sealed record TargetRule(string Kind, int? FixedClass = null)
     {
         "pred" => throw new InvalidOperationException("The predicted class comes from the forward pass; pass no target."),
         "true" => new ClassLogitTarget(trueLabel ?? throw new ArgumentException(
-            "--class true needs true labels, and this image has none (use an ImageFolder layout or --class pred).")),
+            "The true-class target needs true labels, and this image has none (use an ImageFolder layout, or explain the predicted class).", "Target")),
         _ => new ClassLogitTarget(FixedClass!.Value),
     };
 

@@ -1,7 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>Turns exceptions into one clear message (what is wrong, how to fix it) instead of a stack trace.</summary>
 public static class ErrorReporter
@@ -29,7 +29,7 @@ public static class ErrorReporter
     /// </summary>
     public static string Describe(Exception error)
     {
-        var message = error.Message;
+        var message = LibraryErrors.Describe(error) ?? error.Message;
         if (error is ArgumentException { ParamName: { } name }) message = message.Replace($" (Parameter '{name}')", "");
         var lines = message.Split('\n').Select(line => line.TrimEnd('\r'))
             .TakeWhile(line => !line.StartsWith("Exception raised from", StringComparison.Ordinal) && !line.StartsWith("frame #", StringComparison.Ordinal))

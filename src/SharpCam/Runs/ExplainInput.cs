@@ -1,7 +1,7 @@
 using SharpCam.Images;
 using static TorchSharp.torch;
 
-namespace SharpCam.Explanation;
+namespace SharpCam.Runs;
 
 /// <summary>
 /// One image to explain: the tensor the model takes ([C, H, W], preprocessed), the picture people see (null when no figure needs it), and where it

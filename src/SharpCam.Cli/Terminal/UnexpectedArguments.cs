@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Spectre.Console.Cli;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>
 /// Refuses what a command does not declare, before it runs: an unknown option (naming the closest known one), a stray

@@ -1,10 +1,10 @@
 using System.Reflection;
 using SharpCam.Cli;
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Tests.Support;
 using Spectre.Console.Cli;
 
-namespace SharpCam.Tests.Cli.Console;
+namespace SharpCam.Tests.Cli.Terminal;
 
 /// <summary>
 /// Every registered command refuses what it does not declare: exit 2, one line naming the word, nothing written or printed.

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>Runs work with Spectre.Console progress bars fed by the library's <see cref="ProgressUpdate"/> reports.</summary>
 public static class ProgressBars

@@ -1,6 +1,7 @@
+using SharpCam.Explanation;
 using SharpCam.Training;
 
-namespace SharpCam.Explanation;
+namespace SharpCam.Runs;
 
 /// <summary>A test evaluation as the manifest's "evaluation" section.</summary>
 public static class EvaluationSummary

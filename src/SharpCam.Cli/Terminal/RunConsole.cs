@@ -2,7 +2,7 @@ using SharpCam.Explanation;
 using SharpCam.Runs;
 using Spectre.Console;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>What explain and failures print about a run: skipped files, an interruption with the command that resumes, a replaced folder.</summary>
 public static class RunConsole

@@ -1,7 +1,7 @@
-using SharpCam.Cli.Console;
+using SharpCam.Cli.Terminal;
 using SharpCam.Tests.Support;
 
-namespace SharpCam.Tests.Cli.Console;
+namespace SharpCam.Tests.Cli.Terminal;
 
 public class ErrorReporterTests
 {

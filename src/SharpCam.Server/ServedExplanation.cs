@@ -17,7 +17,7 @@ public sealed record ExplainRequest
 }
 
 /// <summary>One explanation made by the server, kept (boundedly) for its figures, downloads and metrics.</summary>
-public sealed record Explanation(string Id, Subject Subject, string Method, IReadOnlyList<string> Layers, string Normalization,
+public sealed record ServedExplanation(string Id, Subject Subject, string Method, IReadOnlyList<string> Layers, string Normalization,
                                  int TargetClass, float[,] Map, double[] Probabilities, double ServerMilliseconds)
 {
     public int Predicted => Array.IndexOf(Probabilities, Probabilities.Max());

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>
 /// Ctrl-C (SIGINT) and SIGTERM as a cancellation token: the first signal asks the run to stop after its current batch;

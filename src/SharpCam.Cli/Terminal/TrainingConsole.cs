@@ -2,7 +2,7 @@ using SharpCam.Explanation;
 using SharpCam.Training;
 using Spectre.Console;
 
-namespace SharpCam.Cli.Console;
+namespace SharpCam.Cli.Terminal;
 
 /// <summary>Tables of a training and of a test evaluation, as `train`, `test` and `demo` print them.</summary>
 public static class TrainingConsole

@@ -1,3 +1,4 @@
+using SharpCam.Explanation;
 using SharpCam.Rendering;
 using SharpCam.Cam;
 using SharpCam.Metrics;
@@ -5,7 +6,7 @@ using SharpCam.Targets;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace SharpCam.Explanation;
+namespace SharpCam.Runs;
 
 /// <summary>
 /// How far an explain run's maps can be trusted, as manifest sections: faithfulness metrics on the explained images,
@@ -67,7 +68,7 @@ public static class QualityChecks
     /// Spearman correlation against randomised depth into <paramref name="runDir"/>/<paramref name="figurePath"/>, and
     /// returns the manifest section.
     /// </summary>
-    public static SanityCheck Sanity(Module<Tensor, Tensor> model, Func<Module<Tensor, Tensor>> newModel,
+    public static Explanation.SanityCheck Sanity(Module<Tensor, Tensor> model, Func<Module<Tensor, Tensor>> newModel,
         IReadOnlyList<Func<Module<Tensor, Tensor>, CamMethod>> methods, Tensor input, IReadOnlyList<ICamTarget>? targets,
         string runDir, string figurePath, IProgress<ProgressUpdate>? progress = null)
     {
@@ -76,7 +77,7 @@ public static class QualityChecks
         Figures.Lines(Path.Combine(runDir, figurePath), "Sanity check: maps vs. cascading weight randomisation",
             "randomised down to layer", "Spearman correlation with the trained model's maps", depth,
             results.Select(r => new LineSeries(r.Method, new[] { 1.0 }.Concat(r.Steps.Select(s => s.MeanSpearman)).ToList())).ToList());
-        return new SanityCheck
+        return new Explanation.SanityCheck
         {
             Figure = figurePath,
             Measure = "spearman",
