@@ -33,7 +33,8 @@ public sealed class ServedRun : IDisposable
         _modelOwner = owner;
         Architecture = spec.Name;
         IsDigits = spec.InputChannels == 1;
-        Preprocessing = spec.Preprocessing(manifest.Model.InputSize is [var side, ..] && side != spec.InputSize ? side : null);
+        Preprocessing = spec.Preprocessing(manifest.Model.InputSize is [var side, ..] && side != spec.InputSize ? side : null,
+            manifest.Model.Preprocessing == "weights" ? PreprocessingMode.Weights : PreprocessingMode.Notebook);
         InputShape = spec.InputShape(size: Preprocessing.Size);
         var numClasses = manifest.Model.NumClasses > 0 ? manifest.Model.NumClasses : spec.DefaultNumClasses;
         Names = manifest.ClassNames.Count > 0 ? new ClassNames(manifest.ClassNames) : ClassNames.Indices(numClasses);

@@ -71,11 +71,12 @@ public sealed class RunInputs : IDisposable
         var zoo = ProgressBars.Run(p => ZooModel.Load(spec.Name, settings.Weights, settings.NumClasses, progress: p, cancellation: cancellation));
         zoo.Model.to(device).eval();
         var names = ClassNames.For(zoo.NumClasses, settings.Labels);
-        var preprocessing = spec.Preprocessing(settings.InputSize);
+        var preprocessing = spec.Preprocessing(settings.InputSize, settings.PreprocessingMode);
         var summary = new ManifestModel
         {
             Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
             InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
+            Preprocessing = settings.PreprocessingMode.ToString().ToLowerInvariant(), Transform = preprocessing.Description,
             WeightsHash = zoo.Weights.Path is { } weights ? FileHash.Of(weights) : null,
         };
         var classes = zoo.NumClasses;
