@@ -1,5 +1,5 @@
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -10,7 +10,7 @@ namespace SharpCam.Models.Zoo;
 /// stride-4 patchify stem with LayerNorm2d (LayerNorm over channels: permute to NHWC, layer_norm, permute back),
 /// stages of CNBlocks (7×7 depthwise conv, permute, LayerNorm, Linear 4×, GELU, Linear, permute back, times the
 /// per-channel layer scale, stochastic depth: the identity in eval) joined by LayerNorm2d + 2×2 stride-2 convs.
-/// Default layer `features.7`, the last stage (features[-1]), what pytorch-grad-cam documents for ConvNeXt.
+/// Default layer `features.7`, the last stage (features[-1]): the last spatial map before the classifier's norm and pooling.
 /// </summary>
 internal static class ConvNeXt
 {

@@ -9,7 +9,7 @@ namespace SharpCam.Models.Zoo;
 /// `features` = conv0, norm0, relu0, pool0, then dense blocks (each layer's input is the concatenation of the block
 /// input and every earlier layer's output: BN, ReLU, 1×1 conv to 4·k, BN, ReLU, 3×3 conv to k) joined by transitions
 /// (BN, ReLU, 1×1 conv halving the channels, 2×2 average pool), then norm5; the forward applies ReLU after norm5.
-/// Default layer `features.norm5` (features[-1], what pytorch-grad-cam and torch-cam document): the last spatial map.
+/// Default layer `features.norm5` (features[-1], pytorch-grad-cam's documented choice for densenet161): the last spatial map.
 /// torchvision's published files name the dense layers' norms "norm.1" (an old layout); <see cref="LegacyKey"/> renames them.
 /// </summary>
 internal static partial class DenseNet

@@ -1,6 +1,6 @@
-using TorchSharp.Modules;
-using TorchSharp;
 using SharpCam.Images;
+using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -11,8 +11,8 @@ namespace SharpCam.Models.Zoo;
 /// module names: MBConv (expand 1×1, depthwise k×k, squeeze-excitation with SiLU, project 1×1) and V2's FusedMBConv
 /// (one k×k conv in place of expand + depthwise, no SE), SiLU throughout, stochastic depth on the residual branch
 /// (the identity in eval). Widths and depths are scaled as torchvision does (_make_divisible(c · width, 8),
-/// ceil(layers · depth)). Default layer `features.{last}`: features[-1], the final 1×1 conv + BN + SiLU, the
-/// layer pytorch-grad-cam documents for EfficientNet (its output is the last spatial map before pooling).
+/// ceil(layers · depth)). Default layer `features.{last}`: features[-1], the final 1×1 conv + BN + SiLU: the last
+/// spatial map before pooling (torch-cam's rule; pytorch-grad-cam's features[-1] convention).
 /// </summary>
 internal static class EfficientNet
 {

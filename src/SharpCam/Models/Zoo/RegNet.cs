@@ -1,5 +1,5 @@
-using TorchSharp.Modules;
 using SharpCam.Images;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -10,8 +10,8 @@ namespace SharpCam.Models.Zoo;
 /// stem, four stages `trunk_output.block{i}` of residual bottleneck blocks `block{i}-{j}` (1×1 a, grouped 3×3 b,
 /// squeeze-excitation `se` for Y, 1×1 c, projection `proj` where the shape changes). Each builder's stage widths,
 /// depths and group widths come from its (depth, w_0, w_a, w_m, group width) by torchvision's BlockParams, computed
-/// as torch does in float32. Default layer `trunk_output`, the last stage's output, what pytorch-grad-cam and
-/// torch-cam use for RegNet.
+/// as torch does in float32. Default layer `trunk_output`, the four stages' output: the last spatial map before
+/// pooling.
 /// </summary>
 internal static class RegNet
 {
