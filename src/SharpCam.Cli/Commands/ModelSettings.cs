@@ -37,6 +37,10 @@ public class ModelSettings : MethodSettings
         [CommandOption("--input-size <N>")] [Description("Square input size for --model (default: the model's, 224 or 299 for inception_v3; an ONNX model's fixed size).")]
         public int? InputSize { get; init; }
 
+        [CommandOption("--preprocessing <MODE>")]
+        [Description("How a zoo --model sees each photo: notebook (default: resized whole to the model's square, bilinear, as the course notebook does, so the map covers the whole photo) or weights (the transform torchvision evaluated the weights with: resize the shorter side, centre crop, their filter, e.g. 256 bicubic → 224 for efficientnet_b0; best accuracy, edges cropped). The manifest records which ran.")]
+        public string? Preprocessing { get; init; }
+
         [CommandOption("--output <NAME>")] [Description("For an ONNX model: which graph output to explain (default: its first).")]
         public string? Output { get; init; }
 
@@ -62,16 +66,31 @@ public class ModelSettings : MethodSettings
             if (!onnx && Output is not null) return Spectre.Console.ValidationResult.Error("--output is for ONNX models (--model FILE.onnx).");
             if (Model is null && (Labels is not null || InputSize is not null))
                 return Spectre.Console.ValidationResult.Error("--labels and --input-size need --model: the trained featurizer has no classes and takes 224×224 photos.");
+            if (Preprocessing is not null && (onnx || Model is null))
+                return Spectre.Console.ValidationResult.Error("--preprocessing is for zoo models; an ONNX model and the featurizer have their own.");
+            if (Preprocessing is not null && ParsePreprocessing(Preprocessing) is null)
+                return Spectre.Console.ValidationResult.Error($"--preprocessing {Preprocessing}: use notebook or weights.");
             if (InputSize is { } size && SharpCam.Models.ModelZoo.All.FirstOrDefault(m => m.Name == Model) is { } spec)
             {
-                try { spec.InputShape(size: size); }
+                try { spec.Preprocessing(size, PreprocessingMode); }
                 catch (ArgumentException e) { return Spectre.Console.ValidationResult.Error($"--input-size {size}: {e.Message}"); }
             }
         }
-        else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null || Output is not null || Like is not null)
-            return Spectre.Console.ValidationResult.Error("These go with --model NAME|FILE.onnx --images PATH (or --images alone): --weights, --labels, --num-classes, --input-size, --output, --like.");
+        else if (Weights is not null || Labels is not null || NumClasses is not null || InputSize is not null || Output is not null || Like is not null
+                 || Preprocessing is not null)
+            return Spectre.Console.ValidationResult.Error("These go with --model NAME|FILE.onnx --images PATH (or --images alone): --weights, --labels, --num-classes, --input-size, --output, --like, --preprocessing.");
         return Spectre.Console.ValidationResult.Success();
     }
+
+    /// <summary>--preprocessing as a mode (notebook when absent).</summary>
+    public PreprocessingMode PreprocessingMode => Preprocessing is null ? PreprocessingMode.Notebook : ParsePreprocessing(Preprocessing) ?? PreprocessingMode.Notebook;
+
+    private static PreprocessingMode? ParsePreprocessing(string text) => text.ToLowerInvariant() switch
+    {
+        "notebook" => PreprocessingMode.Notebook,
+        "weights" => PreprocessingMode.Weights,
+        _ => null,
+    };
 
     /// <summary>The usage error for a --model the zoo does not have, listing those it has; null for a known one.</summary>
     public static Spectre.Console.ValidationResult? UnknownModel(string name) =>

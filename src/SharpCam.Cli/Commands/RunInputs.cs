@@ -49,7 +49,8 @@ public sealed class RunInputs : IDisposable
         // ModelSettings.Validate: --model and --images come together
         ModelRequest request = settings.Model is null ? new ModelRequest.Featurizer(settings.Labels)
             : OnnxModel.IsOnnxPath(settings.Model) ? new ModelRequest.OnnxFile(settings.Model, settings.Output, settings.InputSize, settings.Labels)
-            : new ModelRequest.Zoo(settings.Model, settings.Weights, settings.NumClasses, settings.Labels, settings.InputSize);
+            : new ModelRequest.Zoo(settings.Model, settings.Weights, settings.NumClasses, settings.Labels, settings.InputSize,
+                settings.PreprocessingMode);
         var loaded = ProgressBars.Run(p => RunnableModel.Load(request, device, p, cancellation));
         try
         {

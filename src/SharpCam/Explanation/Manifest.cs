@@ -108,6 +108,10 @@ public sealed record ManifestModel
     [JsonPropertyName("device")] public string? Device { get; init; }
     /// <summary>"xxh128:" and the hex XxHash128 of the weights file: shards of one run must have used the same weights.</summary>
     [JsonPropertyName("weights_hash")] public string? WeightsHash { get; init; }
+    /// <summary>A zoo model's input transform: "notebook" or "weights" (<see cref="Models.PreprocessingMode"/>); null for the others.</summary>
+    [JsonPropertyName("preprocessing")] public string? Preprocessing { get; init; }
+    /// <summary>What that transform did, in words: "resize to 256 (bicubic), centre crop 224×224".</summary>
+    [JsonPropertyName("transform")] public string? Transform { get; init; }
 }
 
 /// <summary>Options of a run that change what it writes.</summary>

@@ -4,12 +4,15 @@ using static TorchSharp.torch.nn;
 
 namespace SharpCam.Images;
 
-/// <summary>The one resampling of pictures: antialiased bilinear on 8-bit pixels (Pillow-style), for models and for display alike.</summary>
+/// <summary>
+/// The one resampling of pictures: antialiased on 8-bit pixels (Pillow-style), bilinear for models and for display
+/// alike; bicubic where a model's published weights were trained on it.
+/// </summary>
 public static class PictureScaling
 {
-    /// <summary>uint8 planes [C, H, W] → uint8 [C, <paramref name="height"/>, <paramref name="width"/>].</summary>
-    public static Tensor Resize(Tensor planes, long height, long width) =>
-        functional.interpolate(planes.unsqueeze(0), [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true)[0];
+    /// <summary>uint8 planes [C, H, W] → uint8 [C, <paramref name="height"/>, <paramref name="width"/>] (bilinear unless <paramref name="mode"/> says otherwise).</summary>
+    public static Tensor Resize(Tensor planes, long height, long width, InterpolationMode mode = InterpolationMode.Bilinear) =>
+        functional.interpolate(planes.unsqueeze(0), [height, width], mode: mode, align_corners: false, antialias: true)[0];
 
     /// <summary>
     /// <paramref name="image"/> scaled down so that its longer side is at most <paramref name="maxSide"/> (a page's

@@ -1,4 +1,5 @@
 using SharpCam.Explanation;
+using SharpCam.Models;
 using SharpCam.Onnx;
 
 namespace SharpCam.Loading;
@@ -14,9 +15,12 @@ public abstract record ModelRequest
     /// <summary>The notebook's LeNet from a checkpoint in any supported format, on digits named <paramref name="ClassNames"/>.</summary>
     public sealed record LeNetCheckpoint(string Path, IReadOnlyList<string> ClassNames) : ModelRequest;
 
-    /// <summary>A torchvision classifier of the zoo: its name; weights file (null: the pretrained ones); class count and label file.</summary>
+    /// <summary>
+    /// A torchvision classifier of the zoo: its name; weights file (null: the pretrained ones); class count and label
+    /// file; input size (null: the architecture's) and input transform (the notebook's, or the published weights').
+    /// </summary>
     public sealed record Zoo(string Name, string? Weights = null, int? NumClasses = null, string? LabelsFile = null,
-                             int? InputSize = null) : ModelRequest;
+                             int? InputSize = null, PreprocessingMode Preprocessing = PreprocessingMode.Notebook) : ModelRequest;
 
     /// <summary>An ONNX file; <paramref name="Output"/> picks the graph output that gives the scores (null: the only one).</summary>
     public sealed record OnnxFile(string Path, string? Output = null, int? InputSize = null, string? LabelsFile = null) : ModelRequest;
@@ -42,7 +46,8 @@ public abstract record ModelRequest
             OnnxPhotoModel.OnnxArchitecture => new OnnxFile(checkpoint ?? throw NoCheckpoint(manifestFile), InputSize: model.InputSize is [var s, ..] ? s : null),
             Models.LeNet.Architecture => new LeNetCheckpoint(checkpoint ?? throw NoCheckpoint(manifestFile),
                 classNames.Count > 0 ? classNames : Enumerable.Range(0, numClasses ?? 10).Select(i => i.ToString()).ToList()),
-            var name => new Zoo(name, checkpoint, numClasses, InputSize: model.InputSize is [var side, ..] ? side : null),
+            var name => new Zoo(name, checkpoint, numClasses, InputSize: model.InputSize is [var side, ..] ? side : null,
+                Preprocessing: Enum.TryParse<PreprocessingMode>(model.Preprocessing, ignoreCase: true, out var mode) ? mode : PreprocessingMode.Notebook),
         };
     }
 

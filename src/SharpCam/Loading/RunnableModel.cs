@@ -118,7 +118,7 @@ public sealed class RunnableModel : IDisposable
     private static RunnableModel LoadZoo(ModelRequest.Zoo request, Device device, IProgress<ProgressUpdate>? progress, CancellationToken cancellation)
     {
         var spec = ModelZoo.Get(request.Name);
-        var preprocessing = spec.Preprocessing(request.InputSize is { } size && size != spec.InputSize ? size : null);
+        var preprocessing = spec.Preprocessing(request.InputSize is { } size && size != spec.InputSize ? size : null, request.Preprocessing);
         var zoo = ZooModel.Load(spec.Name, request.Weights, request.NumClasses, progress: progress, cancellation: cancellation);
         try
         {
@@ -128,6 +128,7 @@ public sealed class RunnableModel : IDisposable
             {
                 Architecture = spec.Name, Checkpoint = zoo.Weights.Path, NumClasses = zoo.NumClasses,
                 InputSize = [preprocessing.Size, preprocessing.Size], Device = device.ToString(),
+                Preprocessing = request.Preprocessing.ToString().ToLowerInvariant(), Transform = preprocessing.Description,
                 WeightsHash = zoo.Weights.Path is { } weights ? FileHash.Of(weights) : null,
             };
             var classes = zoo.NumClasses;

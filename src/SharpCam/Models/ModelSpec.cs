@@ -31,7 +31,7 @@ public sealed record ModelSpec
     /// <summary>The documented Grad-CAM layer (dotted PyTorch name): vgg16 `features.29`, resnets `layer4`, …</summary>
     public required string DefaultLayer { get; init; }
 
-    /// <summary>State-dict key of the last layer's weight, [classes, features]: its row count is the class count.</summary>
+    /// <summary>State-dict key of the last layer's weight, [classes, features] (SqueezeNet's 1×1 conv: [classes, 512, 1, 1]): its first dimension is the class count.</summary>
     public required string ClassifierWeightKey { get; init; }
 
     /// <summary>Classes of the published weights (1000 ImageNet classes; 10 digits for LeNet).</summary>
@@ -48,6 +48,16 @@ public sealed record ModelSpec
     /// in or absent from a weights file either way: extra ones are ignored, missing ones keep their initial values.
     /// </summary>
     public IReadOnlyList<string> AuxiliaryKeyPrefixes { get; init; } = [];
+
+    /// <summary>
+    /// Renames a key of an older state-dict layout to the model's ("…denselayer1.norm.1.weight" → "…norm1.weight" in
+    /// torchvision's DenseNet files), as torchvision does when it loads them; null when the published files match the model.
+    /// </summary>
+    public Func<string, string>? KeyRenaming { get; init; }
+
+    /// <summary><paramref name="stateDict"/> with <see cref="KeyRenaming"/> applied (the same dictionary when there is none).</summary>
+    public IReadOnlyDictionary<string, T> WithModelKeys<T>(IReadOnlyDictionary<string, T> stateDict) =>
+        KeyRenaming is null ? stateDict : stateDict.ToDictionary(kv => KeyRenaming(kv.Key), kv => kv.Value);
 
     /// <summary>Builds the architecture with the given class count (random weights).</summary>
     public required Func<int, Module<Tensor, Tensor>> Factory { get; init; }
@@ -93,10 +103,41 @@ public sealed record ModelSpec
         return [batch, InputChannels, side, side];
     }
 
-    /// <summary>The transform the model was trained with, at its own input size unless <paramref name="size"/> is given.</summary>
-    public ImagePreprocessing Preprocessing(int? size = null)
+    /// <summary>
+    /// The shorter side torchvision's transform for the published weights resizes to before its centre crop of
+    /// <see cref="InputSize"/> (ImageClassification's resize_size: 256 by default, 232 for the newer recipes, 342 for
+    /// inception_v3); null when there are no published weights.
+    /// </summary>
+    public int? WeightsResizeSize { get; init; }
+
+    /// <summary>The filter of that transform (its interpolation: bilinear, bicubic for most EfficientNets).</summary>
+    public ResizeFilter WeightsFilter { get; init; } = ResizeFilter.Bilinear;
+
+    /// <summary>
+    /// The input transform at the model's own input size unless <paramref name="size"/> is given: the notebook's
+    /// (the whole picture resized to the square, bilinear), or with <see cref="PreprocessingMode.Weights"/> the one the
+    /// published weights were evaluated with (resize, centre crop, their filter).
+    /// </summary>
+    public ImagePreprocessing Preprocessing(int? size = null, PreprocessingMode mode = PreprocessingMode.Notebook)
     {
         InputShape(size: size);  // validates the size against the architecture's minimum
-        return new ImagePreprocessing(size ?? InputSize, Mean, Std);
+        var notebook = new ImagePreprocessing(size ?? InputSize, Mean, Std);
+        if (mode == PreprocessingMode.Notebook) return notebook;
+        if (WeightsResizeSize is not { } resize)
+            throw new ArgumentException($"{Name} has no published weights, hence no weights preprocessing; use the notebook's.");
+        if (size is { } side && side != InputSize)
+            throw new ArgumentException($"The weights preprocessing of {Name} crops {InputSize}×{InputSize}, as its weights were evaluated; " +
+                                        $"leave the input size out, or use the notebook's preprocessing for {side}×{side}.");
+        return notebook with { ResizeShorterSide = resize, Filter = WeightsFilter };
     }
+}
+
+/// <summary>Which input transform a zoo model runs with (<see cref="ModelSpec.Preprocessing"/>).</summary>
+public enum PreprocessingMode
+{
+    /// <summary>The course notebook's: Resize((size, size)), bilinear, the whole picture squeezed to the square.</summary>
+    Notebook,
+
+    /// <summary>torchvision's for the published weights: Resize(shorter side), CenterCrop(size), their filter.</summary>
+    Weights,
 }

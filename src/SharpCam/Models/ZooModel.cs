@@ -46,9 +46,11 @@ public sealed class ZooModel : IDisposable
         {
             var checkpoint = CheckpointLoader.Load(weights.Path, declared =>
             {
-                classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, declared), weights, numClasses);
+                var renamed = spec.WithModelKeys(declared);
+                classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, renamed), weights, numClasses);
                 model = spec.Create(classes);
-                return CheckpointLoader.ForModel(model, weights.Path, key => IsAuxiliary(spec, key))(declared);
+                var fileKey = declared.Keys.ToDictionary(k => spec.KeyRenaming?.Invoke(k) ?? k);
+                return CheckpointLoader.ForModel(model, weights.Path, key => IsAuxiliary(spec, key))(renamed).Select(k => fileKey[k]);
             });
             try
             {
@@ -75,7 +77,7 @@ public sealed class ZooModel : IDisposable
     public static ZooModel FromStateDict(ModelSpec spec, IReadOnlyDictionary<string, Tensor> tensors, ResolvedWeights weights,
                                          int? numClasses = null)
     {
-        var classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, tensors), weights, numClasses);
+        var classes = ClassCount(spec, ModelZoo.NumClassesOf(spec, spec.WithModelKeys(tensors)), weights, numClasses);
         var model = spec.Create(classes);
         try
         {
@@ -102,7 +104,7 @@ public sealed class ZooModel : IDisposable
     {
         using (NewDisposeScope())
         {
-            var fitted = StateDict.FitPrefix(model, tensors, key => IsAuxiliary(spec, key));
+            var fitted = StateDict.FitPrefix(model, spec.WithModelKeys(tensors), key => IsAuxiliary(spec, key));
             StateDict.Load(model, WithAuxiliaryHeadsAsModel(spec, model, fitted), weights.Path);
         }
     }

@@ -37,6 +37,38 @@ public class ImagePreprocessingTests
         Assert.True(difference.mean().item<float>() < 0.01, $"{photo}: mean difference {difference.mean().item<float>()} levels");
     }
 
+    /// <summary>
+    /// --preprocessing weights: torchvision's Resize(shorter side, filter) then CenterCrop on the PIL image
+    /// (make_cnn_family_fixtures.py). Both resample with Pillow's separable antialiased filter in two passes rounded to
+    /// 8 bits (libtorch's uint8 kernel is a port of it), so a pixel can differ only where a pass lands within rounding
+    /// error of a half level: at most 1 level, rarely (the same bound as the notebook's resize above).
+    /// </summary>
+    [Theory]
+    [InlineData("chelsea.png", "efficientnet_b0")]  // 256 bicubic → 224
+    [InlineData("chelsea.png", "convnext_tiny")]    // 236 bilinear → 224
+    [InlineData("coffee.png", "efficientnet_b3")]   // 320 bicubic → 300
+    public void WeightsPreprocessingMatchesTorchvisionsTransformOfPilImages(string photo, string model)
+    {
+        using var scope = NewDisposeScope();
+        var preprocessing = ModelZoo.Get(model).Preprocessing(mode: PreprocessingMode.Weights);
+        var resized = preprocessing.Resize(ImageFile.Read(Sample(photo)));
+        var reference = ImageFile.Read(ZooFixtures.Image($"resized/{Path.GetFileNameWithoutExtension(photo)}_{model}.png"));
+        Assert.Equal((reference.Width, reference.Height), (resized.Width, resized.Height));
+        var difference = (ImageFileTests.Pixels(reference) - ImageFileTests.Pixels(resized)).abs();
+        Assert.True(difference.max().item<float>() <= 1, $"{photo} as {model}: max difference {difference.max().item<float>()} levels");
+        Assert.True(difference.mean().item<float>() < 0.01, $"{photo} as {model}: mean difference {difference.mean().item<float>()} levels");
+    }
+
+    [Fact]
+    public void WeightsPreprocessingIsDescribedAndKeepsTheWeightsCrop()
+    {
+        var b0 = ModelZoo.Get("efficientnet_b0");
+        Assert.Equal("resize to 256 (bicubic), centre crop 224×224", b0.Preprocessing(mode: PreprocessingMode.Weights).Description);
+        Assert.Equal("resize to 224×224 (bilinear)", b0.Preprocessing().Description);
+        Assert.Contains("crops 224×224", Assert.Throws<ArgumentException>(() => b0.Preprocessing(256, PreprocessingMode.Weights)).Message);
+        Assert.Contains("no published weights", Assert.Throws<ArgumentException>(() => ModelZoo.Get("lenet").Preprocessing(mode: PreprocessingMode.Weights)).Message);
+    }
+
     [Fact]
     public void ToTensorScalesToUnitRangeThenNormalisesPerChannelInRgbOrder()
     {

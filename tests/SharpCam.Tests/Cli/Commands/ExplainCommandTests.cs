@@ -114,6 +114,32 @@ public class ExplainPhotosCliTests(TrainedTinyModel trained)
         Assert.Equal(["gradcam", "guided-backprop"], manifest.Sanity!.Methods.Select(m => m.Method));
     }
 
+    /// <summary>--preprocessing weights: torchvision's Resize(256) + CenterCrop(224) for resnet18's file, recorded in the manifest.</summary>
+    [Support.SharedDataFact]
+    public void TheWeightsPreprocessingRunsAndIsRecorded()
+    {
+        var outDir = trained.Data.NewOutputPath("photos-weights-preprocessing");
+        var (code, output) = CliRunner.Run("explain", "--model", "resnet18", "--preprocessing", "weights",
+            "--weights", Support.SharedData.PathOf("fixtures/resnet18-random/resnet18_seed0.pth"),
+            "--images", Path.Combine(Support.RepoPaths.Root, "samples", "chelsea.png"), "--out", outDir);
+        Assert.True(code == 0, output);
+        var manifest = SharpCam.Explanation.RunManifest.Load(outDir);
+        Assert.Equal("weights", manifest.Model.Preprocessing);
+        Assert.Equal("resize to 256 (bilinear), centre crop 224×224", manifest.Model.Transform);
+        Assert.Equal([7, 7], Assert.Single(manifest.Items).MapShape);
+    }
+
+    [Theory]
+    [InlineData("use notebook or weights", "--model", "resnet18", "--preprocessing", "crop")]
+    [InlineData("--preprocessing is for zoo models", "--preprocessing", "weights")]
+    [InlineData("leave the input size out", "--model", "resnet18", "--preprocessing", "weights", "--input-size", "256")]
+    public void APreprocessingThatCannotApplyIsAUsageError(string message, params string[] options)
+    {
+        var (code, output) = CliRunner.Run(["explain", "--images", ".", "--out", trained.Data.NewOutputPath("bad-preprocessing"), .. options]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, output);
+    }
+
     [Fact]
     public void AnUnknownModelListsTheKnownOnes()
     {

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace SharpCam.Tests.Cli.Commands;
 
 /// <summary>`sharpcam layers [--model X] [--input-size N] [--device D]`.</summary>
@@ -44,6 +46,27 @@ public class LayersCommandTests
         Assert.Contains("output probabilities", output);
         Assert.Contains("NHWC", output);
         Assert.Contains("5 class scores", output);
+    }
+
+    /// <summary>
+    /// One builder of each ported family: PyTorch's names and the default layer's grid at the weights' input size (shown
+    /// on <paramref name="row"/>: the default layer, or for EfficientNet its last module, the SiLU it ends with).
+    /// </summary>
+    [Theory]
+    [InlineData("efficientnet_b0", "features.8", "features.8.2", "SiLU", "[1, 1280, 7, 7]")]
+    [InlineData("efficientnet_v2_s", "features.7", "features.7.2", "SiLU", "[1, 1280, 12, 12]")]
+    [InlineData("convnext_tiny", "features.7", "features.7", "Sequential", "[1, 768, 7, 7]")]
+    [InlineData("regnet_y_400mf", "trunk_output", "trunk_output", "Sequential", "[1, 440, 7, 7]")]
+    [InlineData("densenet121", "features.norm5", "features.norm5", "BatchNorm2d", "[1, 1024, 7, 7]")]
+    [InlineData("squeezenet1_1", "features.12", "features.12", "Fire", "[1, 512, 13, 13]")]
+    [InlineData("shufflenet_v2_x0_5", "conv5", "conv5", "Sequential", "[1, 1024, 7, 7]")]
+    [InlineData("mnasnet0_5", "layers.16", "layers.16", "ReLU", "[1, 1280, 7, 7]")]
+    public void ListsEachPortedFamilyWithItsDefaultLayer(string model, string layer, string row, string type, string shape)
+    {
+        var (code, output) = CliRunner.Run("layers", "--model", model);
+        Assert.Equal(0, code);
+        Assert.Matches($@"│ {Regex.Escape(row)}\s+│ {type}\s+│ {Regex.Escape(shape)}", output);
+        Assert.Contains($"Default target layer: {layer}", output);
     }
 
     [Fact]
