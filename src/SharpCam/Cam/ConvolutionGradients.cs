@@ -23,7 +23,7 @@ internal static class ConvolutionGradients
     /// <summary>Tests set this to take the columns path in their own (async) flow, whatever the probe found.</summary>
     internal static readonly AsyncLocal<bool> ForceColumns = new();
 
-    /// <summary>Whether libtorch's own convolution backward passed the probe on this machine (run once, ~0.1 s).</summary>
+    /// <summary>Whether libtorch's own convolution backward passed the probe on this machine (nine small convolutions, once).</summary>
     public static bool OneDnnIsExact => Probed.Value;
 
     /// <summary>
