@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; threads=${2:-2}; clock=${3:-}
-bench=bench/SharpCam.Bench/bin/Release/net10.0/linux-x64/SharpCam.Bench.dll
+bench=${SHARPCAM_BENCH:-bench/SharpCam.Bench/bin/Release/net10.0/linux-x64/SharpCam.Bench.dll}
+# CPU time counts OpenMP's spinning threads too, which on a loaded machine is most of it: make them sleep instead.
+[ -n "$clock" ] && export OMP_WAIT_POLICY=passive
 for round in $(seq "$rounds"); do
   for model in resnet18 resnet50; do
     sharp=$(dotnet "$bench" --models "$model" --methods none --batches 1 --repetitions 7 --no-flatness --threads "$threads" $clock | grep "^| $model" | cut -d'|' -f5)

@@ -125,7 +125,8 @@ static List<double> Samples(Action run, int repetitions)
 }
 
 // Wall seconds of one run, or with --cpu-time the process's CPU seconds: on a machine shared with other jobs, CPU time
-// at --threads 1 measures the work itself, not the wait for a core (wall time then mostly measures the neighbours).
+// at --threads 1 measures the work itself, not the wait for a core (wall time then mostly measures the neighbours);
+// with more threads, set OMP_WAIT_POLICY=passive so that OpenMP's waiting threads sleep rather than spin on the clock.
 static double Seconds(Action run)
 {
     var cpu = Environment.GetCommandLineArgs().Contains("--cpu-time");
