@@ -19,14 +19,15 @@ public class ConvolutionBackwardTests
     [InlineData(6, false)]
     [InlineData(1, true)]
     [InlineData(6, true)]
-    public void InputGradientsThroughAConvolutionAreConvTranspose(int channels, bool columnsPath)
+    [InlineData(3, true, true)]
+    public void InputGradientsThroughAConvolutionAreConvTranspose(int channels, bool columnsPath, bool inPlaceRelu = false)
     {
         SharpCam.Cam.ConvolutionGradients.ForceColumns.Value = columnsPath;   // this test's flow only
         try
         {
             using var scope = NewDisposeScope();
             manual_seed(3);
-            var model = nn.Sequential(("conv", nn.Conv2d(channels, 6, 5)), ("relu", nn.ReLU()));
+            var model = nn.Sequential(("conv", nn.Conv2d(channels, 6, 5)), ("relu", nn.ReLU(inPlaceRelu)));   // in place as VGG's: the columns node's output must allow it
             model.eval();
             var x = randn(16, channels, 28, 28);
             // Guided Backprop's input gradients run the backward through the conv: here through the CAM engine itself.
