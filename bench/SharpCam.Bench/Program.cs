@@ -10,10 +10,12 @@ using static TorchSharp.torch.nn;
 // SharpCam's CAM benchmark: seconds per image per method, the ratio to a plain no-grad forward of the same model and
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
 //   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50 (any zoo name)] [--methods gradcam,…]
-//                                                          [--repetitions N] [--no-flatness]
+//                                                          [--repetitions N] [--no-flatness] [--layer NAME] [--batches 1,8] [--threads N] [--cpu-time]
 //   dotnet run -c Release --project bench/SharpCam.Bench -- --streaming PHOTO_DIR [--counts 500,2000,10000] [--models resnet18,resnet50] [--fast-decode]
 //                                                          [--rounds 5] [--round-photos 200] (--counts "" or --rounds 0 skip a part)
 // --streaming runs the data-set pipeline end to end on photos made by bench/make_photo_set.py (StreamingBench).
+// --layer takes another target layer for every model (e.g. --models resnet50 --methods gradcam --layer layer3);
+// --methods floor adds libtorch's plain input gradient (no hooks) beside the methods; --methods none times the forwards only (bench/forward_vs_pytorch.sh alternates that with PyTorch's).
 // --quick checks that everything runs (batch 1, one timed repetition, Score-CAM on 32 channels, Ablation-CAM with
 // 128 copies per forward, 200 calls for flatness); the full run takes tens of minutes on 2 cores.
 bool quick = args.Contains("--quick");
@@ -27,9 +29,11 @@ if (Option("--streaming") is { } photoDir)
         Option("--rounds") is { } rounds ? int.Parse(rounds) : 5, Option("--round-photos") is { } roundPhotos ? int.Parse(roundPhotos) : 200);
     return 0;
 }
+// --threads N sets libtorch's intra-op threads (PyTorch's Debian build starts with 1 here, TorchSharp with the core count).
+if (Option("--threads") is { } threads) set_num_threads(int.Parse(threads));
 var onlyMethods = ListOption("--methods");
 int repetitions = Option("--repetitions") is { } r ? int.Parse(r) : quick ? 2 : 5;
-var batches = quick ? new[] { 1 } : new[] { 1, 8 };
+var batches = Option("--batches")?.Split(',').Select(int.Parse).ToArray() ?? (quick ? new[] { 1 } : new[] { 1, 8 });
 // Any zoo name (random weights, the model's default layer and input size); without --models the three below.
 var models = (onlyModels?.ToList() ?? ["vgg16", "resnet18", "resnet50"]).Select(ModelZoo.Get).ToList();
 // Methods that run one forward per channel are measured at batch 1 only.
@@ -43,7 +47,7 @@ Console.WriteLine("|---|---:|---|---:|---:|---:|");
 var scoreCamRows = new List<string>();
 foreach (var spec in models)
 {
-    var (name, layer) = (spec.Name, spec.DefaultLayer);
+    var (name, layer) = (spec.Name, Option("--layer") ?? spec.DefaultLayer);
     manual_seed(0);
     using var model = spec.Create();
     foreach (var batch in batches)
@@ -54,6 +58,20 @@ foreach (var spec in models)
         MemoryProbe.ResetPeak();
         var forwardSeconds = Median(Samples(forward, repetitions));
         Console.WriteLine($"| {name} | {batch} | forward (no_grad) | {forwardSeconds / batch:F4} | 1.00 | {Mib(MemoryProbe.PeakResidentBytes)} |");
+        if (onlyMethods?.Contains("floor") ?? false)
+        {
+            // libtorch's own input gradient of a class score, no hooks: what Guided Backprop and FullGrad cannot beat.
+            var classes = arange(batch).mul(7).remainder(1000).unsqueeze(1);
+            Action gradient = () =>
+            {
+                using var s = NewDisposeScope();
+                using var g = enable_grad();
+                var x = input.detach().requires_grad_();
+                autograd.backward(model.call(x).gather(1, classes).sum(), inputs: [x]);
+            };
+            var (floorSeconds, floorRatio) = Paired(gradient, forward, repetitions, warmUp: true);
+            Console.WriteLine($"| {name} | {batch} | input gradient (libtorch floor) | {floorSeconds / batch:F4} | {floorRatio:F2} | |");
+        }
         foreach (var info in CamMethods.All.Where(m => onlyMethods?.Contains(m.Name) ?? true))
         {
             if (perChannel.Contains(info.Name) && batch != 1) continue;
@@ -74,6 +92,7 @@ foreach (var spec in models)
                 "ablationcam" => $"ablationcam (batch {options.BatchSize})",
                 _ => info.Name,
             };
+            if (layer != spec.DefaultLayer) label += $" at {layer}";
             Console.WriteLine($"| {name} | {batch} | {label} | {seconds / batch:F4} | {ratio:F2} | {Mib(MemoryProbe.PeakResidentBytes)} |");
             if (info.Name == "scorecam") scoreCamRows.Add(ScoreCamFloor(name, model, layer, input, seconds, options));
         }
@@ -96,13 +115,23 @@ static List<double> Samples(Action run, int repetitions)
 {
     run();
     var times = new List<double>();
-    for (int i = 0; i < repetitions; i++)
-    {
-        var watch = Stopwatch.StartNew();
-        run();
-        times.Add(watch.Elapsed.TotalSeconds);
-    }
+    for (int i = 0; i < repetitions; i++) times.Add(Seconds(run));
     return times;
+}
+
+// Wall seconds of one run, or with --cpu-time the process's CPU seconds: on a machine shared with other jobs, CPU time
+// at --threads 1 measures the work itself, not the wait for a core (wall time then mostly measures the neighbours);
+// with more threads, set OMP_WAIT_POLICY=passive so that OpenMP's waiting threads sleep rather than spin on the clock.
+static double Seconds(Action run)
+{
+    var cpu = Environment.GetCommandLineArgs().Contains("--cpu-time");
+    var process = Process.GetCurrentProcess();
+    var start = cpu ? process.TotalProcessorTime.TotalSeconds : 0;
+    var watch = Stopwatch.StartNew();
+    run();
+    if (!cpu) return watch.Elapsed.TotalSeconds;
+    process.Refresh();
+    return process.TotalProcessorTime.TotalSeconds - start;
 }
 
 static double Median(List<double> values)
@@ -122,12 +151,8 @@ static (double Seconds, double Ratio) Paired(Action method, Action forward, int 
     var ratios = new List<double>();
     for (int i = 0; i < repetitions; i++)
     {
-        var watch = Stopwatch.StartNew();
-        forward();
-        var forwardSeconds = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        method();
-        times.Add(watch.Elapsed.TotalSeconds);
+        var forwardSeconds = Seconds(forward);
+        times.Add(Seconds(method));
         ratios.Add(times[^1] / forwardSeconds);
     }
     return (Median(times), Median(ratios));

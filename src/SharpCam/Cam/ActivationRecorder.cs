@@ -97,6 +97,7 @@ internal sealed class ActivationRecorder
                 }).remove);
             }
             if (scoredLayer is not null) removers.Add(HookScoredLayer(scoredLayer, t => { scored?.Dispose(); scored = t; }));
+            if (withGradients) removers.Add(ConvolutionGradients.Guard(_model).Dispose);   // exact conv input gradients, this pass only
             using (leafInput is null ? no_grad() : enable_grad())
             {
                 try { logits = _model.call(leafInput ?? input); }
@@ -132,7 +133,7 @@ internal sealed class ActivationRecorder
                     $"needs that layer ({scoredLayer ?? "the model output"}) to come after every target layer.");
             var wrt = _layers.Select(l => kept[l.Name]).ToList();
             if (leafInput is not null) wrt.Add(leafInput);
-            using (new MkldnnOff()) autograd.backward(total, inputs: wrt);   // oneDNN's backward-data is wrong on AVX2+ CPUs
+            autograd.backward(total, inputs: wrt);
             // detach() makes new handles in the caller's dispose scope and lets the graph go.
             return new RecordedPass(logits.detach(), scoredTensor.detach(),
                 _layers.Select(l => new LayerCapture(l.Name, kept[l.Name].detach(), GradientOf(kept[l.Name]))).ToList(),

@@ -7,9 +7,9 @@ namespace SharpCam.Cam;
 /// <summary>
 /// Guided Backprop's ReLU backward, installed for one pass without changing the model: a forward hook on every ReLU
 /// module passes its output y through <see cref="GuidedReluFunction"/>, an identity whose backward keeps only
-/// positive gradients where y &gt; 0. Composed with the ReLU's own backward (grad · [x &gt; 0], and y &gt; 0 ⇔ x &gt; 0)
+/// positive gradients (ReLU of the gradient). Composed with the ReLU's own backward (grad · [x &gt; 0], and y &gt; 0 ⇔ x &gt; 0)
 /// this is exactly pytorch-grad-cam's GuidedBackpropReLU: grad_in = grad_out · [x &gt; 0] · [grad_out &gt; 0]. It works for
-/// in-place ReLUs too, since it reads only the output.
+/// in-place ReLUs too: it saves nothing.
 /// </summary>
 /// <remarks>
 /// TorchSharp 0.107 has no tensor backward hooks (Tensor.register_hook) and no module backward hooks, but it has
@@ -38,21 +38,15 @@ internal static class GuidedRelu
     }
 }
 
-/// <summary>Identity forward; backward ReLU(grad_out) where the saved ReLU output is positive, 0 elsewhere.</summary>
+/// <summary>
+/// Identity forward; backward ReLU(grad_out). The [y &gt; 0] factor is the hooked ReLU's own backward, which runs next,
+/// so nothing is saved and the backward is one op (the output is a copy: a view could not be changed in place downstream).
+/// </summary>
 internal sealed class GuidedReluFunction : autograd.SingleTensorFunction<GuidedReluFunction>
 {
     public override string Name => "GuidedReLU";
 
-    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
-    {
-        var output = (Tensor)vars[0];
-        ctx.save_for_backward(new List<Tensor> { output });
-        return output.clone();
-    }
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars) => ((Tensor)vars[0]).clone();
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
-    {
-        var output = ctx.get_saved_variables()[0];
-        return new List<Tensor> { grad_output.relu() * (output > 0) };
-    }
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output) => [grad_output.relu()];
 }

@@ -49,8 +49,8 @@ public class GuidedBackpropTests
         var before = InputGradient(model, f["images"], f["pred"]);
         using (var result = new GuidedBackprop(model).Explain(f["images"], CamFixtures.ClassTargets(f["pred"])))
             Assert.True((result.InputAttributions! - before).abs().max().item<float>() > 0.01f, "guided and plain gradients should differ");
-        // Equal up to kernel choice (a parallel test may switch oneDNN off for its own backward meanwhile); a guided
-        // backward left behind would differ by far more (the assertion above: over 0.01).
+        // Equal up to kernel choice; a guided backward left behind would differ by far more (the assertion above: over
+        // 0.01).
         var scale = Math.Max(1.0, before.abs().max().item<float>());
         TensorAssert.Close(before, InputGradient(model, f["images"], f["pred"]), Float32Error.BetweenRuns(Float32Error.ForwardChain(model), scale),
             "plain input gradient after Guided Backprop");
@@ -67,7 +67,7 @@ public class GuidedBackpropTests
     {
         var x = images.detach().requires_grad_();
         var score = model.call(x).gather(1, classes.unsqueeze(1)).sum();
-        using (new SharpCam.Cam.MkldnnOff()) autograd.backward(score, inputs: new[] { x });   // as the engine does: oneDNN backward-data is wrong on AVX2+
+        autograd.backward(score, inputs: new[] { x });
         return x.grad!.detach().clone();
     }
 }

@@ -23,8 +23,8 @@ public class ZooModelTests
         using var expected = ModelZoo.Get(name).Create(numClasses);
         FormulaWeights.Fill(expected);
         var input = name == "lenet" ? FormulaWeights.Input(size).mean([1], keepdim: true) : FormulaWeights.Input(size);
-        // Not bit for bit: tests run in parallel, and a CAM backward elsewhere switches oneDNN off process-wide for its
-        // duration (SharpCam.Cam.MkldnnOff), so two forwards may take different kernels. A wrong weight is far outside this.
+        // Not bit for bit: a loaded model need not take the same kernels (oneDNN picks by shape, layout and threads).
+        // A wrong weight is far outside this.
         using (no_grad()) TensorAssert.LogitsClose(expected.call(input), model.call(input), expected, $"{name} after loading");
     }
 

@@ -134,8 +134,8 @@ public class TrainerTests
             using var fresh = new LeNet();
             fresh.load(path);
             fresh.eval();
-            // Same weights: the same logits up to kernel choice (tests run in parallel, and a CAM backward elsewhere turns
-            // oneDNN off process-wide for its duration); a wrong weight is far outside the bound.
+            // Same weights: the same logits up to kernel choice (oneDNN picks by shape and threads); a wrong weight is far
+            // outside the bound.
             TensorAssert.LogitsClose(expected, fresh.call(images), fresh, path);
         }
     }
