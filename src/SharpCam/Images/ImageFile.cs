@@ -48,7 +48,9 @@ public static class ImageFile
     /// Decodes an image file to RGB. Grey images are expanded to three equal channels and an alpha channel is dropped
     /// without compositing (as cv2's IMREAD_COLOR and PIL's convert('RGB')); 16-bit channels keep their high byte
     /// (as cv2); the EXIF orientation is applied, so photos come out upright; colour profiles are ignored (as cv2
-    /// and PIL). A CMYK JPEG is refused by name.
+    /// and PIL). A CMYK JPEG (Adobe's inverted inks, as Photoshop and PIL write them) is converted as libjpeg's callers
+    /// do, each ink times black: Skia rounds where cv2 truncates, so its pixels are 0 to 2 below cv2's
+    /// (ImageDecodingParityTests.CmykJpegsDecodeLikeCv2).
     /// </summary>
     public static RgbImage Read(string path, ImageReadOptions? options = null) => Decode(ReadBytes(path), path, options);
 
@@ -58,7 +60,6 @@ public static class ImageFile
         options ??= new ImageReadOptions();
         using var data = SKData.CreateCopy(bytes);
         using var codec = OpenCodec(data, name);
-        RefuseCmyk(bytes, codec, name);
         var origin = codec.EncodedOrigin;
         var size = DecodeSize(codec, origin, options.AtLeast);
         var shown = Orientation.Shown(size, origin);
@@ -151,17 +152,6 @@ public static class ImageFile
             rgb[o + 1] = rgba[i + 3];
             rgb[o + 2] = rgba[i + 5];
         }
-    }
-
-    /// <summary>
-    /// Skia converts CMYK JPEGs to RGB with a formula of its own, not cv2's (k − (255 − c)·k / 256), so the pixels
-    /// would differ from the notebook's; such files are refused with the fix rather than shown in other colours.
-    /// </summary>
-    private static void RefuseCmyk(byte[] bytes, SKCodec codec, string name)
-    {
-        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegHeader.ComponentCount(bytes) == 4)
-            throw new InvalidDataException(
-                $"The image {name} is a CMYK JPEG, which SharpCam does not read: convert it to RGB first (for example `convert in.jpg -colorspace sRGB out.jpg`).");
     }
 
     private static byte[] ReadBytes(string path)
