@@ -12,7 +12,8 @@ namespace SharpCam.Checkpoints;
 public static class CheckpointStore
 {
     public const string Extension = ".dat";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // RespectNullableAnnotations: a sidecar saying "Architecture": null is refused here, not accepted and failed on later.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, RespectNullableAnnotations = true };
 
     public static void Save(Module model, string path, CheckpointMetadata metadata)
     {
@@ -27,7 +28,9 @@ public static class CheckpointStore
         if (!File.Exists(sidecar)) return null;
         try
         {
-            return JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), Json);
+            var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), Json);
+            if (metadata?.ClassNames?.Any(name => name is null) == true) throw new JsonException("a class name is null");
+            return metadata;
         }
         catch (JsonException e)
         {
