@@ -3,7 +3,7 @@ namespace SharpCam.Fuzz;
 /// <summary>
 /// The memory limit (512 MiB) as a crash. afl's own -m sets RLIMIT_AS, which a .NET process cannot run under
 /// (the runtime reserves far more address space than it uses), so the harness checks its peak resident set itself
-/// after each input; run.sh also caps the managed heap with DOTNET_GCHeapHardLimit.
+/// after each input (run.sh also caps the managed heap at 1 GiB, against a runaway allocation).
 /// </summary>
 internal static class MemoryLimit
 {

@@ -74,15 +74,27 @@ public static class ImageFile
     public static ImageSize ReadSize(string path)
     {
         using var stream = OpenStream(path);
-        using var codec = SKCodec.Create(stream, out var result)
-            ?? throw Undecodable(path, result);
+        using var codec = Documented(SKCodec.Create(stream, out var result) ?? throw Undecodable(path, result), path);
         return Orientation.Shown(new ImageSize(codec.Info.Width, codec.Info.Height), codec.EncodedOrigin);
     }
 
     private static SKCodec OpenCodec(SKData data, string name)
     {
         if (data.Size == 0) throw Undecodable(name, SKCodecResult.IncompleteInput);
-        return SKCodec.Create(data) ?? throw Undecodable(name, SKCodecResult.Unimplemented);
+        return Documented(SKCodec.Create(data) ?? throw Undecodable(name, SKCodecResult.Unimplemented), name);
+    }
+
+    /// <summary>
+    /// Only the four documented formats: Skia also decodes WBMP, ICO, GIF and others, whose sizes no header check
+    /// (<see cref="ImageHeader"/>) sees, so a 14-byte WBMP could make a 370 MB picture (found by fuzz/image-read).
+    /// </summary>
+    private static SKCodec Documented(SKCodec codec, string name)
+    {
+        if (codec.EncodedFormat is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Webp)
+            return codec;
+        var format = codec.EncodedFormat;
+        codec.Dispose();
+        throw new InvalidDataException($"Cannot decode the image file {name}: it is a {format} image; SharpCam reads {ImageHeader.Formats} images. Convert it to one of them.");
     }
 
     /// <summary>The stored size, or for <see cref="ImageReadOptions.AtLeast"/> the smallest JPEG scale that still covers it.</summary>
