@@ -12,8 +12,9 @@ namespace SharpCam.Checkpoints;
 public static class CheckpointStore
 {
     public const string Extension = ".dat";
-    // RespectNullableAnnotations: a sidecar saying "Architecture": null is refused here, not accepted and failed on later.
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, RespectNullableAnnotations = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    /// <summary>A sidecar saying null where the metadata has a value is refused here, not failed on later (found by fuzz/torchsharp-dat).</summary>
+    private static readonly JsonSerializerOptions ReadJson = JsonNulls.Reading(Json);
 
     public static void Save(Module model, string path, CheckpointMetadata metadata)
     {
@@ -28,8 +29,8 @@ public static class CheckpointStore
         if (!File.Exists(sidecar)) return null;
         try
         {
-            var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), Json);
-            if (metadata?.ClassNames?.Any(name => name is null) == true) throw new JsonException("a class name is null");
+            var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), ReadJson);
+            JsonNulls.RefuseNullElements(metadata, "metadata");
             return metadata;
         }
         catch (JsonException e)
