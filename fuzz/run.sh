@@ -59,6 +59,9 @@ main() {
     mv "$findings" "$out/findings-earlier/$target-$(date +%Y%m%d-%H%M%S)"
   fi
   mkdir -p "$findings"
+  # The harness's scratch files: afl kills its children at the end, so they cannot remove their own; run.sh does.
+  local scratch="$out/tmp/$target"
+  rm -rf "$scratch" && mkdir -p "$scratch"
   # -t 2000: a hang is an input taking over 2 s. -m none: afl's -m limits address space, which the .NET runtime
   # cannot start under; the 512 MiB limit is the harness's own (peak resident set, MemoryLimit.cs). The managed heap
   # cap (1 GiB) only keeps a runaway allocation from taking the machine: at 512 MiB it refused a 311 MB buffer the
@@ -66,10 +69,11 @@ main() {
   # AFL_NO_AFFINITY: the machine is shared; afl must not pin a core.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   AFL_FORKSRV_INIT_TMOUT=120000 \
-  DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0 SHARPCAM_FUZZ_WARMUP="$here/corpus/$target" \
+  TMPDIR="$scratch" DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0 SHARPCAM_FUZZ_WARMUP="$here/corpus/$target" \
     afl-fuzz -i "$seeds" -o "$findings" -t 2000 -m none -x "$here/dict/$dict.dict" -V "$seconds" \
     -- "$out/bin/SharpCam.Fuzz" "$target" > "$findings/afl.log" 2>&1 || { tail -30 "$findings/afl.log" >&2; exit 1; }
 
+  rm -rf "$scratch"
   stats="$findings/default/fuzzer_stats"
   stat() { sed -n "s/^$1 *: *//p" "$stats"; }
   execs=$(stat execs_done) crashes=$(stat saved_crashes) hangs=$(stat saved_hangs)
