@@ -1,5 +1,4 @@
 using SharpCam.Layers;
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,7 +20,7 @@ public static class ExplorerApi
             });
 
         app.MapGet("/api/run", () => Json(RunSummary(explorer, options)));
-        app.MapGet("/api/items", (HttpContext context) => Json(Page(explorer, ParseQuery(context.Request.Query, explorer.Run.Names.Count))));
+        app.MapGet("/api/items", (HttpContext context) => Json(Page(explorer, ItemQuery.Parse(context.Request.Query, explorer.Run.Names.Count))));
         app.MapGet("/api/subjects/{key}/picture.png", (string key) => Png(explorer.PicturePng(key)));
         app.MapGet("/api/subjects/{key}/thumbnail.png", (string key) => Png(explorer.ThumbnailPng(key)));
         app.MapPost("/api/explain", async (HttpContext context) =>
@@ -130,35 +129,5 @@ public static class ExplorerApi
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         return body.ToArray();
-    }
-
-    private static ItemQuery ParseQuery(IQueryCollection query, int classes)
-    {
-        int? Class(string key) => query[key].ToString() is { Length: > 0 } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) && c >= 0 && c < classes ? c
-              : throw new RequestRefusedException(400, $"{key}={text}: give a class index 0–{classes - 1}.")
-            : null;
-        double? Probability(string key) => query[key].ToString() is { Length: > 0 } text
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1 ? p
-              : throw new RequestRefusedException(400, $"{key}={text}: give a confidence between 0 and 1.")
-            : null;
-        int Int(string key, int fallback) => query[key].ToString() is { Length: > 0 } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
-              : throw new RequestRefusedException(400, $"{key}={text}: give a whole number.")
-            : fallback;
-        var order = query["sort"].ToString() switch
-        {
-            "" or "rank" => ItemOrder.Rank,
-            "index" => ItemOrder.Index,
-            "confidence-asc" => ItemOrder.ConfidenceAscending,
-            "confidence-desc" => ItemOrder.ConfidenceDescending,
-            var other => throw new RequestRefusedException(400, $"sort={other}: use rank, index, confidence-asc or confidence-desc."),
-        };
-        return new ItemQuery
-        {
-            TrueLabel = Class("true"), Predicted = Class("pred"), MistakesOnly = query["mistakes"] == "1",
-            MinConfidence = Probability("min"), MaxConfidence = Probability("max"), Order = order,
-            Offset = Int("offset", 0), Limit = Int("limit", 50),
-        };
     }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
 namespace SharpCam.Server;
 
 /// <summary>How the data-set view lists items.</summary>
@@ -31,6 +34,37 @@ public sealed record ItemQuery
         && (!MistakesOnly || item.IsMistake)
         && (MinConfidence is not { } min || item.Confidence >= min)
         && (MaxConfidence is not { } max || item.Confidence <= max);
+
+    /// <summary>The data-set view's query string (true, pred, mistakes, min, max, sort, offset, limit); a bad value is refused with 400.</summary>
+    public static ItemQuery Parse(IQueryCollection query, int classes)
+    {
+        int? Class(string key) => query[key].ToString() is { Length: > 0 } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) && c >= 0 && c < classes ? c
+              : throw new RequestRefusedException(400, $"{key}={text}: give a class index 0–{classes - 1}.")
+            : null;
+        double? Probability(string key) => query[key].ToString() is { Length: > 0 } text
+            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1 ? p
+              : throw new RequestRefusedException(400, $"{key}={text}: give a confidence between 0 and 1.")
+            : null;
+        int Int(string key, int fallback) => query[key].ToString() is { Length: > 0 } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+              : throw new RequestRefusedException(400, $"{key}={text}: give a whole number.")
+            : fallback;
+        var order = query["sort"].ToString() switch
+        {
+            "" or "rank" => ItemOrder.Rank,
+            "index" => ItemOrder.Index,
+            "confidence-asc" => ItemOrder.ConfidenceAscending,
+            "confidence-desc" => ItemOrder.ConfidenceDescending,
+            var other => throw new RequestRefusedException(400, $"sort={other}: use rank, index, confidence-asc or confidence-desc."),
+        };
+        return new ItemQuery
+        {
+            TrueLabel = Class("true"), Predicted = Class("pred"), MistakesOnly = query["mistakes"] == "1",
+            MinConfidence = Probability("min"), MaxConfidence = Probability("max"), Order = order,
+            Offset = Int("offset", 0), Limit = Int("limit", 50),
+        };
+    }
 }
 
 /// <summary>The items of one page and how many match in all.</summary>

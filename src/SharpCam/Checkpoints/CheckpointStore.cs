@@ -13,6 +13,8 @@ public static class CheckpointStore
 {
     public const string Extension = ".dat";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    /// <summary>A sidecar saying null where the metadata has a value is refused here, not failed on later (found by fuzz/torchsharp-dat).</summary>
+    private static readonly JsonSerializerOptions ReadJson = JsonNulls.Reading(Json);
 
     public static void Save(Module model, string path, CheckpointMetadata metadata)
     {
@@ -27,7 +29,9 @@ public static class CheckpointStore
         if (!File.Exists(sidecar)) return null;
         try
         {
-            return JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), Json);
+            var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(File.ReadAllText(sidecar), ReadJson);
+            JsonNulls.RefuseNullElements(metadata, "metadata");
+            return metadata;
         }
         catch (JsonException e)
         {

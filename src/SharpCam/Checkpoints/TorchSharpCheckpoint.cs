@@ -25,6 +25,9 @@ internal static class TorchSharpCheckpoint
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var entries = Index(stream) ?? throw CheckpointReadException.Damaged(path, "its TorchSharp entries do not add up to the file's length",
                                                                               "save the model again");
+        // The sidecar first: a caller's selector refuses keys that do not fit its model, and a damaged sidecar must be
+        // reported as itself, not as whatever the weights beside it lack.
+        var metadata = (CheckpointStore.ReadMetadata(path) ?? new CheckpointMetadata()) with { Format = CheckpointFormat.TorchSharp };
         var wanted = CheckpointLoader.Selected(select, Declared(entries, path));
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
@@ -33,7 +36,6 @@ internal static class TorchSharpCheckpoint
             stream.Position = entry.DataOffset;
             tensors[entry.Key] = RawTensorData.Read(stream, entry.DType, entry.Shape).MoveToOuterDisposeScope();
         }
-        var metadata = (CheckpointStore.ReadMetadata(path) ?? new CheckpointMetadata()) with { Format = CheckpointFormat.TorchSharp };
         return new LoadedCheckpoint(tensors, metadata, CheckpointFormat.TorchSharp);
     }
 
@@ -57,7 +59,11 @@ internal static class TorchSharpCheckpoint
             var entries = new List<Entry>();
             for (long i = 0; i < count; i++)
             {
-                var key = reader.ReadString();
+                // BinaryWriter's string (7-bit length, UTF-8), read here so that a length beyond the file, which
+                // BinaryReader.ReadString reports as a plain IOException, means "not a TorchSharp file".
+                int keyLength = reader.Read7BitEncodedInt();
+                if (keyLength < 0 || keyLength > stream.Length - stream.Position) return null;
+                var key = Encoding.UTF8.GetString(reader.ReadBytes(keyLength));
                 var dtype = (ScalarType)Leb128(reader);
                 if (!IsReadable(dtype)) return null;
                 long rank = Leb128(reader);

@@ -42,7 +42,10 @@ public static class IdxFile
         var header = ReadHeader(stream, path, ImageMagic, 16);
         int count = Dimension(header, 1, path), rows = Dimension(header, 2, path), columns = Dimension(header, 3, path);
         var what = $"{N(count)} images of {rows}×{columns}";
-        var pixels = ReadBody(stream, path, (long)count * rows * columns, what);
+        // Three 31-bit sizes multiply to up to 93 bits: a 64-bit product could wrap to a small (or negative) length
+        // that passes the size limit, so it is computed exactly and clamped, and the limit refuses it.
+        var bytes = (Int128)count * rows * columns;
+        var pixels = ReadBody(stream, path, bytes > long.MaxValue ? long.MaxValue : (long)bytes, what);
         return new IdxImages(path, count, rows, columns, pixels);
     }
 
@@ -118,7 +121,7 @@ public static class IdxFile
     private static byte[] ReadBody(Stream stream, string path, long length, string what)
     {
         if (length > MaxBodyBytes)
-            throw new InvalidDataException($"{path}: header says {what} ({N(length)} bytes), more than the {N(MaxBodyBytes)} bytes " +
+            throw new InvalidDataException($"{path}: header says {what} ({(length == long.MaxValue ? "more than 2^63" : N(length))} bytes), more than the {N(MaxBodyBytes)} bytes " +
                                            "SharpCam reads from one IDX file; use a smaller set, or split it into files of at most that size.");
         if (stream is FileStream file && length > file.Length - file.Position)
             throw new InvalidDataException(

@@ -59,6 +59,9 @@ public sealed record RunManifest
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>A manifest saying null where its schema has a value is refused on reading (found by fuzz/manifest).</summary>
+    private static readonly JsonSerializerOptions ReadOptions = JsonNulls.Reading(JsonOptions);
+
     /// <summary>
     /// What the run is, without what it found: the header a resumed run must match, and the shards of one run share
     /// (<c>sharpcam merge</c> compares them with their shard left out).
@@ -88,8 +91,10 @@ public sealed record RunManifest
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<RunManifest>(stream, JsonOptions)
-                   ?? throw new InvalidDataException($"{path}: the manifest is JSON null; re-run the command that wrote this folder.");
+            var manifest = JsonSerializer.Deserialize<RunManifest>(stream, ReadOptions)
+                           ?? throw new InvalidDataException($"{path}: the manifest is JSON null; re-run the command that wrote this folder.");
+            JsonNulls.RefuseNullElements(manifest, "manifest");
+            return manifest;
         }
         catch (JsonException e)
         {

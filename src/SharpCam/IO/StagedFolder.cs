@@ -50,6 +50,7 @@ public sealed class StagedFolder : IDisposable
             throw CannotWrite(target, e);
         }
         RemoveAbandoned(parent, resumablePath, resume);   // its own messages name the run that holds the folder
+        if (Directory.Exists(Target)) CheckReplaceable(target);
         try
         {
             Resumed = resume && Directory.Exists(WorkPath);
@@ -65,6 +66,27 @@ public sealed class StagedFolder : IDisposable
         {
             throw CannotWrite(target, e);
         }
+    }
+
+    /// <summary>
+    /// An existing target is replaced by renaming it, so a read-only one (immutable, on a read-only mount, in a folder
+    /// the user cannot write) would fail only at <see cref="Commit"/>, after the whole run, with .NET's "Access to the
+    /// path is denied." naming no path. The same rename, there and back at once, is the one test that holds for every
+    /// such case (and for root, whom permission bits do not stop).
+    /// </summary>
+    private void CheckReplaceable(string target)
+    {
+        var probe = WorkPath + ".probe";
+        try
+        {
+            Directory.Move(Target, probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"--out {target}: the folder exists and cannot be replaced ({e.Message}); make it and its parent " +
+                                  $"writable (chmod u+w, chattr -i) or choose another output folder.", e);
+        }
+        Directory.Move(probe, Target);
     }
 
     /// <summary>.NET names the hidden staging folder, or nothing: say which output folder cannot be written.</summary>
@@ -101,23 +123,45 @@ public sealed class StagedFolder : IDisposable
     public void Commit()
     {
         File.Delete(Path.Combine(WorkPath, OwnerFile));
-        if (Directory.Exists(Target))
+        try
         {
-            var old = WorkPath + ".old";
-            Directory.Move(Target, old);
-            try
+            if (Directory.Exists(Target))
             {
-                Directory.Move(WorkPath, Target);
+                var old = WorkPath + ".old";
+                Directory.Move(Target, old);
+                try
+                {
+                    Directory.Move(WorkPath, Target);
+                }
+                catch
+                {
+                    Directory.Move(old, Target);
+                    throw;
+                }
+                _committed = true;
+                RemoveReplaced(old);
             }
-            catch
-            {
-                Directory.Move(old, Target);
-                throw;
-            }
+            else Directory.Move(WorkPath, Target);
+        }
+        catch (Exception e) when (!_committed && e is UnauthorizedAccessException or IOException)
+        {
+            throw CannotWrite(Target, e);
+        }
+        _committed = true;
+    }
+
+    /// <summary>The previous run, moved aside: the new one is in place, so a failure here only leaves it to remove by hand.</summary>
+    private void RemoveReplaced(string old)
+    {
+        try
+        {
             Directory.Delete(old, recursive: true);
         }
-        else Directory.Move(WorkPath, Target);
-        _committed = true;
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"--out {Target} was written, but the previous run moved aside to {old} cannot be removed " +
+                                  $"({e.Message}); make it writable and delete it.", e);
+        }
     }
 
     /// <summary>Leaves the staging folder in place for a later run to resume (an interrupted run calls this).</summary>

@@ -48,7 +48,9 @@ public static class ImageFile
     /// Decodes an image file to RGB. Grey images are expanded to three equal channels and an alpha channel is dropped
     /// without compositing (as cv2's IMREAD_COLOR and PIL's convert('RGB')); 16-bit channels keep their high byte
     /// (as cv2); the EXIF orientation is applied, so photos come out upright; colour profiles are ignored (as cv2
-    /// and PIL). A CMYK JPEG is refused by name.
+    /// and PIL). A CMYK JPEG (Adobe's inverted inks, as Photoshop and PIL write them) is converted as libjpeg's callers
+    /// do, each ink times black: Skia rounds where cv2 truncates, so its pixels are 0 to 2 below cv2's
+    /// (ImageDecodingParityTests.CmykJpegsDecodeLikeCv2).
     /// </summary>
     public static RgbImage Read(string path, ImageReadOptions? options = null) => Decode(ReadBytes(path), path, options);
 
@@ -58,7 +60,6 @@ public static class ImageFile
         options ??= new ImageReadOptions();
         using var data = SKData.CreateCopy(bytes);
         using var codec = OpenCodec(data, name);
-        RefuseCmyk(bytes, codec, name);
         var origin = codec.EncodedOrigin;
         var size = DecodeSize(codec, origin, options.AtLeast);
         var shown = Orientation.Shown(size, origin);
@@ -73,15 +74,27 @@ public static class ImageFile
     public static ImageSize ReadSize(string path)
     {
         using var stream = OpenStream(path);
-        using var codec = SKCodec.Create(stream, out var result)
-            ?? throw Undecodable(path, result);
+        using var codec = Documented(SKCodec.Create(stream, out var result) ?? throw Undecodable(path, result), path);
         return Orientation.Shown(new ImageSize(codec.Info.Width, codec.Info.Height), codec.EncodedOrigin);
     }
 
     private static SKCodec OpenCodec(SKData data, string name)
     {
         if (data.Size == 0) throw Undecodable(name, SKCodecResult.IncompleteInput);
-        return SKCodec.Create(data) ?? throw Undecodable(name, SKCodecResult.Unimplemented);
+        return Documented(SKCodec.Create(data) ?? throw Undecodable(name, SKCodecResult.Unimplemented), name);
+    }
+
+    /// <summary>
+    /// Only the four documented formats: Skia also decodes WBMP, ICO, GIF and others, whose sizes no header check
+    /// (<see cref="ImageHeader"/>) sees, so a 14-byte WBMP could make a 370 MB picture (found by fuzz/image-read).
+    /// </summary>
+    private static SKCodec Documented(SKCodec codec, string name)
+    {
+        if (codec.EncodedFormat is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Webp)
+            return codec;
+        var format = codec.EncodedFormat;
+        codec.Dispose();
+        throw new InvalidDataException($"Cannot decode the image file {name}: it is a {format} image; SharpCam reads {ImageHeader.Formats} images. Convert it to one of them.");
     }
 
     /// <summary>The stored size, or for <see cref="ImageReadOptions.AtLeast"/> the smallest JPEG scale that still covers it.</summary>
@@ -151,17 +164,6 @@ public static class ImageFile
             rgb[o + 1] = rgba[i + 3];
             rgb[o + 2] = rgba[i + 5];
         }
-    }
-
-    /// <summary>
-    /// Skia converts CMYK JPEGs to RGB with a formula of its own, not cv2's (k − (255 − c)·k / 256), so the pixels
-    /// would differ from the notebook's; such files are refused with the fix rather than shown in other colours.
-    /// </summary>
-    private static void RefuseCmyk(byte[] bytes, SKCodec codec, string name)
-    {
-        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegHeader.ComponentCount(bytes) == 4)
-            throw new InvalidDataException(
-                $"The image {name} is a CMYK JPEG, which SharpCam does not read: convert it to RGB first (for example `convert in.jpg -colorspace sRGB out.jpg`).");
     }
 
     private static byte[] ReadBytes(string path)

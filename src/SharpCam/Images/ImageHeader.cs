@@ -38,7 +38,8 @@ public sealed record ImageHeader(string Format, string Extension, int Width, int
         if (head.Length >= 24 && head.StartsWith(PngSignature) && head[12..16].SequenceEqual("IHDR"u8))
             return new("PNG", ".png", Clamp(BinaryPrimitives.ReadUInt32BigEndian(head[16..])), Clamp(BinaryPrimitives.ReadUInt32BigEndian(head[20..])));
         if (head.Length >= 26 && head[0] == 'B' && head[1] == 'M')
-            return new("BMP", ".bmp", BinaryPrimitives.ReadInt32LittleEndian(head[18..]), Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[22..])));
+            // A negative height means rows stored top-down; int.MinValue has no positive counterpart (found by fuzz/upload).
+            return new("BMP", ".bmp", BinaryPrimitives.ReadInt32LittleEndian(head[18..]), Clamp((uint)Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(head[22..]))));
         if (head.Length >= 30 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
             return WebP(head);
         if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)

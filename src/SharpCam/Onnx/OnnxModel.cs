@@ -137,11 +137,12 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
                 if (!constants.ContainsKey(name) && !data.Contains(name) && !shapes.Contains(name))
                     throw new OnnxFormatException($"{label} reads '{name}', which no earlier node, initializer or input provides " +
                                                   "(nodes out of order, or a corrupt file).");
-            var op = OnnxOps.Create(new OnnxNodeContext(node, proto.Opset, label, n => constants.GetValueOrDefault(n)));
+            var op = FileError(label, "cannot be built from its attributes and constant inputs",
+                               () => OnnxOps.Create(new OnnxNodeContext(node, proto.Opset, label, n => constants.GetValueOrDefault(n))));
             var primary = node.Inputs.ToList().FindIndex(data.Contains);
             if (primary < 0 && !node.Inputs.Any(shapes.Contains))
             {
-                Fold(node, op, constants);
+                Fold(node, op, constants, label);
                 continue;
             }
             var isData = primary >= 0 && node.OpType != "Shape";
@@ -164,11 +165,32 @@ public sealed class OnnxModel : Module<Tensor, Tensor>
         return new OnnxModel(path, proto, input, chosen, steps, constants, layers);
     }
 
+    /// <summary>
+    /// Runs a step of loading that works on the file's own attributes and tensors (building an op, folding constants):
+    /// when the op cannot take them (an input missing or omitted, a scalar that is not one, shapes or types that do not
+    /// fit), the file is damaged, and is reported as such, naming the node.
+    /// </summary>
+    private static T FileError<T>(string label, string problem, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        // IndexOutOfRange: fewer inputs than the op reads; NullReference: a required input omitted (""); the others:
+        // TorchSharp and libtorch refusing the tensors.
+        catch (Exception e) when (e is IndexOutOfRangeException or NullReferenceException or ArgumentException
+                                      or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new OnnxFormatException($"{label} {problem} ({e.Message.Split('\n')[0].TrimEnd()}); the file is damaged.");
+        }
+    }
+
     /// <summary>A node whose inputs are all constants: computed once now, its outputs become constants.</summary>
-    private static void Fold(OnnxNodeProto node, OnnxOp op, Dictionary<string, Tensor> constants)
+    private static void Fold(OnnxNodeProto node, OnnxOp op, Dictionary<string, Tensor> constants, string label)
     {
         using var noGrad = no_grad();
-        var outputs = op.Run(node.Inputs.Select(n => n.Length > 0 ? constants[n] : null).ToArray());
+        var outputs = FileError(label, "cannot be computed from its constant inputs",
+                                () => op.Run(node.Inputs.Select(n => n.Length > 0 ? constants[n] : null).ToArray()));
         for (int i = 0; i < outputs.Length && i < node.Outputs.Count; i++)
             if (node.Outputs[i].Length > 0) constants[node.Outputs[i]] = outputs[i];
         op.Layer?.Dispose();

@@ -34,6 +34,9 @@ public sealed class RunJournal : IDisposable
         WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>A line saying null where an entry has a value is refused on reading (found by fuzz/journal).</summary>
+    private static readonly JsonSerializerOptions ReadOptions = IO.JsonNulls.Reading(LineOptions);
+
     private readonly FileStream _stream;
 
     private RunJournal(FileStream stream) => _stream = stream;
@@ -79,7 +82,9 @@ public sealed class RunJournal : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize<JournalEntry>(line, LineOptions) ?? throw new JsonException("null entry");
+            var entry = JsonSerializer.Deserialize<JournalEntry>(line, ReadOptions) ?? throw new JsonException("null entry");
+            IO.JsonNulls.RefuseNullElements(entry, "entry");
+            return entry;
         }
         catch (JsonException e)
         {

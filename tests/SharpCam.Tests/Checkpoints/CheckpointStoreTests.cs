@@ -55,6 +55,20 @@ public class CheckpointStoreTests
         Assert.Equal("lenet", loaded.Metadata.Architecture); // no sidecar: defaults
     }
 
+    [Fact]
+    public void ACorruptSidecarIsNamedBeforeTheWeightsAreCheckedAgainstTheModel()
+    {
+        // Issue 22: a .dat whose keys do not fit the model (here: none at all, an empty state dict) beside a torn
+        // sidecar was reported as "the file has 0 tensors … 10 missing keys"; the sidecar is read first now.
+        using var temp = new TempFolder();
+        var path = temp.File("run.dat");
+        File.WriteAllBytes(path, [0]);   // TorchSharp's Module.save of no tensors: a LEB128 count of 0
+        File.WriteAllText(CheckpointStore.MetadataPath(path), "{ \"Architecture\": \"lenet\", \"NumCl");
+        var error = Assert.Throws<CheckpointReadException>(() => LeNet.FromCheckpoint(path));
+        Assert.Contains($"Cannot read {CheckpointStore.MetadataPath(path)}: it is not valid checkpoint metadata", error.Message);
+        Assert.Contains("delete it to load the weights", error.Message);
+    }
+
     [Theory]
     [InlineData("weights", "has a SharpCam sidecar but its TorchSharp weights do not add up")]
     [InlineData("sidecar", ".json: it is not valid checkpoint metadata")]

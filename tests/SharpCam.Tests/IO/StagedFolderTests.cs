@@ -94,4 +94,49 @@ public class StagedFolderTests : IDisposable
             Assert.StartsWith($"--out {target}: cannot write there (", error.Message);
         }
     }
+
+    /// <summary>
+    /// Issue 22: an existing read-only --out failed at the end of the run with "Access to the path is denied." It is
+    /// refused before the run, by name. Read-only for root too: the immutable flag (chattr +i, as root); otherwise a
+    /// parent without write permission.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]   // Unix file modes; SharpCam's tests run on Linux
+    public void AnExistingReadOnlyOutputIsNamedWithTheFixBeforeTheRun()
+    {
+        var parent = Path.Combine(_root, "read-only");
+        var target = Path.Combine(parent, "run");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "manifest.json"), OldManifest);
+        bool immutable = Chattr("+i", target);
+        if (!immutable && Environment.UserName == "root") return;   // root without chattr support: nothing is read-only to it
+        if (!immutable) File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            var error = Assert.Throws<IOException>(() => new StagedFolder(target));
+            Assert.StartsWith($"--out {target}: the folder exists and cannot be replaced (", error.Message);
+            Assert.Contains("chmod u+w", error.Message);
+            Assert.Equal(OldManifest, File.ReadAllText(Path.Combine(target, "manifest.json")));
+        }
+        finally
+        {
+            if (immutable) Chattr("-i", target);
+            else File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, path])
+                { RedirectStandardError = true })!;
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;   // no chattr on this machine
+        }
+    }
 }
