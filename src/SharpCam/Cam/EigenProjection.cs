@@ -33,7 +33,7 @@ public static class EigenProjection
     {
         var (h, w) = (image.shape[1], image.shape[2]);
         var projection = UnsignedProjection(CentredSamples(image));
-        var reference = nan_to_num(image).reshape(image.shape[0], -1).sum(0);
+        var reference = nan_to_num(image).reshape(image.shape[0], -1).sum(new long[] { 0 });
         var agreement = (projection - projection.mean()).dot(reference - reference.mean());
         return (agreement.item<float>() < 0 ? -projection : projection).reshape(h, w);
     }
