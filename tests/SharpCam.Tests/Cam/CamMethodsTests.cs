@@ -13,7 +13,7 @@ public class CamMethodsTests
     {
         Assert.Equal(new[] { "gradcam", "hirescam", "gradcam-elementwise", "gradcam++", "xgradcam", "layercam", "eigencam",
                              "eigengradcam", "scorecam", "ablationcam", "fullgrad", "guided-backprop", "guided-gradcam",
-                             "fem", "randomcam", "segeigencam", "kpcacam", "finercam", "cam", "refinecam", "iscam", "sscam" },
+                             "fem", "randomcam", "segeigencam", "kpcacam", "finercam", "cam", "refinecam", "iscam", "sscam", "smoothgradcam++" },
                      CamMethods.All.Select(m => m.Name));
         Assert.All(CamMethods.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
     }
