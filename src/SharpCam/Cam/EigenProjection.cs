@@ -9,8 +9,21 @@ namespace SharpCam.Cam;
 public static class EigenProjection
 {
     /// <summary>[N, C, h, w] → [N, h, w]. NaNs count as 0.</summary>
-    public static Tensor FirstComponent(Tensor contributions) =>
-        stack(Enumerable.Range(0, (int)contributions.shape[0]).Select(i => FirstComponentOfImage(contributions[i])).ToList());
+    public static Tensor FirstComponent(Tensor contributions) => PerImage(contributions, FirstComponentOfImage);
+
+    /// <summary>Applies <paramref name="map"/> ([C, h, w] → [h, w]) to every image of [N, C, h, w].</summary>
+    internal static Tensor PerImage(Tensor contributions, Func<Tensor, Tensor> map) =>
+        stack(Enumerable.Range(0, (int)contributions.shape[0]).Select(i => map(contributions[i])).ToList());
+
+    /// <summary>One image's [C, h, w] as h·w samples of C features, [h·w, C], NaNs as 0, each feature centred.</summary>
+    internal static Tensor CentredSamples(Tensor image)
+    {
+        var x = nan_to_num(image).reshape(image.shape[0], -1).t();
+        return x - x.mean(new long[] { 0 }, keepdim: true);
+    }
+
+    /// <summary>The centred samples [h·w, C] projected on their first right singular vector (sign as LAPACK gives it), [h·w].</summary>
+    internal static Tensor UnsignedProjection(Tensor centred) => centred.matmul(linalg.svd(centred, fullMatrices: false).Vh[0]);
 
     /// <summary>
     /// A singular vector's sign is arbitrary (LAPACK picks one). We fix it so the projection agrees with the channel
@@ -18,12 +31,9 @@ public static class EigenProjection
     /// </summary>
     private static Tensor FirstComponentOfImage(Tensor image)
     {
-        var (c, h, w) = (image.shape[0], image.shape[1], image.shape[2]);
-        var x = nan_to_num(image).reshape(c, h * w).t();              // [h·w, C]
-        var centred = x - x.mean(new long[] { 0 }, keepdim: true);
-        var (_, _, vh) = linalg.svd(centred, fullMatrices: false);
-        var projection = centred.matmul(vh[0]);
-        var reference = x.sum(1);
+        var (h, w) = (image.shape[1], image.shape[2]);
+        var projection = UnsignedProjection(CentredSamples(image));
+        var reference = nan_to_num(image).reshape(image.shape[0], -1).sum(new long[] { 0 });
         var agreement = (projection - projection.mean()).dot(reference - reference.mean());
         return (agreement.item<float>() < 0 ? -projection : projection).reshape(h, w);
     }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SharpCam.IO;
 
 /// <summary>
-/// NumPy's .npy (format 1.0, little-endian, C order) for float32, float64, int64 (and, when reading, uint8) arrays, and reading .npz
+/// NumPy's .npy (format 1.0, little-endian, C order) for float32, float64, int64 (and, when reading, uint8 and bool) arrays, and reading .npz
 /// archives. Maps are written as float32 .npy so Python users can np.load them.
 /// </summary>
 public static partial class Npy
@@ -97,8 +97,10 @@ public static partial class Npy
             }
             case "|u1":
                 return tensor(reader.ReadBytes((int)count), shape);
+            case "|b1":
+                return tensor(reader.ReadBytes((int)count).Select(b => b != 0).ToArray(), shape);
             default:
-                throw new InvalidDataException($"{source}: unsupported dtype '{descr}' (float32, float64, int64 and uint8 are read).");
+                throw new InvalidDataException($"{source}: unsupported dtype '{descr}' (float32, float64, int64, uint8 and bool are read).");
         }
     }
 

@@ -12,7 +12,8 @@ public class CamMethodsTests
     public void RegistryListsEveryMethodWithADescription()
     {
         Assert.Equal(new[] { "gradcam", "hirescam", "gradcam-elementwise", "gradcam++", "xgradcam", "layercam", "eigencam",
-                             "eigengradcam", "scorecam", "ablationcam", "fullgrad", "guided-backprop", "guided-gradcam" },
+                             "eigengradcam", "scorecam", "ablationcam", "fullgrad", "guided-backprop", "guided-gradcam",
+                             "fem", "randomcam", "segeigencam", "kpcacam", "finercam", "cam", "refinecam", "iscam", "sscam", "smoothgradcam++" },
                      CamMethods.All.Select(m => m.Name));
         Assert.All(CamMethods.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
     }

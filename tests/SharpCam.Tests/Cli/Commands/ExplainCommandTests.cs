@@ -152,7 +152,8 @@ public class ExplainPhotosCliTests(TrainedTinyModel trained)
 [Collection(CliRunner.Collection)]
 public class ExplainMethodsCliTests(TrainedTinyModel trained)
 {
-    public static TheoryData<string> Methods() => new(SharpCam.Cam.CamMethods.All.Select(m => m.Name));
+    /// <summary>Every method but CAM, which needs global pooling before one linear head and fails on LeNet with that reason (ClassActivationMapTests).</summary>
+    public static TheoryData<string> Methods() => new(SharpCam.Cam.CamMethods.All.Select(m => m.Name).Where(m => m != "cam"));
 
     /// <summary>Every registered method runs from the CLI, batched, on LeNet, and writes maps in [0, 1].</summary>
     [Theory]
