@@ -16,9 +16,19 @@ namespace SharpCam.Cam;
 /// viewable image. The library backpropagates one image at a time; the batch gives the same gradients because images
 /// do not interact in eval mode.
 /// </remarks>
+/// <remarks>
+/// Guided Backprop is defined for ReLU networks. A network with GELU activations (the zoo's transformers) is refused:
+/// GELU has no guided backward in the literature, and guiding only its few ReLUs would give another method's map.
+/// </remarks>
 public sealed class GuidedBackprop(Module<Tensor, Tensor> model, CamOptions? options = null)
-    : CamMethod(model, Array.Empty<string>(), options, layersRequired: false)
+    : CamMethod(RequireReluNetwork(model), Array.Empty<string>(), options, layersRequired: false)
 {
+    private static Module<Tensor, Tensor> RequireReluNetwork(Module<Tensor, Tensor> model) =>
+        model.modules().Any(m => m is TorchSharp.Modules.GELU)
+            ? throw new NotSupportedException("Guided Backprop is defined for ReLU networks; this model uses GELU activations, which have no " +
+                                              "guided backward. Use gradcam (or another gradient CAM) on a target layer.")
+            : model;
+
     public override string Name => "guided-backprop";
 
     internal override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)

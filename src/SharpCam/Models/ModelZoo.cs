@@ -107,13 +107,16 @@ public static class ModelZoo
             DefaultLayer = LeNet.DefaultTargetLayer, ClassifierWeightKey = "fc.4.weight", DefaultNumClasses = 10,
             Factory = n => new LeNet(n),
         });
+        specs.AddRange(Zoo.MaxVit.Specs());              // maxvit
+        specs.AddRange(Zoo.SwinTransformer.Specs());     // swin, swin_v2
+        specs.AddRange(Zoo.VisionTransformer.Specs());   // vit
         return specs;
     }
 
     private static ModelSpec ResNet(string name, string file, Func<int, Module<Tensor, Tensor>> factory) =>
         ImageNet(name, file, "layer4", "fc.weight", 1, factory);
 
-    private static ModelSpec ImageNet(string name, string file, string layer, string classifier, int minSize,
+    internal static ModelSpec ImageNet(string name, string file, string layer, string classifier, int minSize,
                                       Func<int, Module<Tensor, Tensor>> factory) => new()
     {
         Name = name, InputSize = 224, MinInputSize = minSize, Mean = ImageNetMean, Std = ImageNetStd,
