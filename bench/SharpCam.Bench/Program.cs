@@ -9,7 +9,7 @@ using static TorchSharp.torch.nn;
 
 // SharpCam's CAM benchmark: seconds per image per method, the ratio to a plain no-grad forward of the same model and
 // batch in the same run, peak memory per section, Score-CAM against its floor, and memory flatness over many calls.
-//   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50] [--methods gradcam,…]
+//   dotnet run -c Release --project bench/SharpCam.Bench -- [--quick] [--models vgg16,resnet50,ANY_ZOO_NAME] [--methods gradcam,…]
 //                                                          [--repetitions N] [--no-flatness]
 //   dotnet run -c Release --project bench/SharpCam.Bench -- --streaming PHOTO_DIR [--counts 500,2000,10000] [--models resnet18,resnet50] [--fast-decode]
 //                                                          [--rounds 5] [--round-photos 200] (--counts "" or --rounds 0 skip a part)
@@ -30,12 +30,15 @@ if (Option("--streaming") is { } photoDir)
 var onlyMethods = ListOption("--methods");
 int repetitions = Option("--repetitions") is { } r ? int.Parse(r) : quick ? 2 : 5;
 var batches = quick ? new[] { 1 } : new[] { 1, 8 };
-var models = new (string Name, Func<Module<Tensor, Tensor>> Create, string Layer)[]
+var models = new List<(string Name, Func<Module<Tensor, Tensor>> Create, string Layer, int Size)>
 {
-    ("vgg16", () => torchvision.models.vgg16(), "features.29"),
-    ("resnet18", () => torchvision.models.resnet18(), "layer4"),
-    ("resnet50", () => torchvision.models.resnet50(), "layer4"),
+    ("vgg16", () => torchvision.models.vgg16(), "features.29", 224),
+    ("resnet18", () => torchvision.models.resnet18(), "layer4", 224),
+    ("resnet50", () => torchvision.models.resnet50(), "layer4", 224),
 };
+// Any other zoo name given to --models: its architecture at its default layer and trained input size.
+foreach (var spec in (onlyModels ?? []).Where(n => models.All(m => m.Name != n)).Select(ModelZoo.Get))
+    models.Add((spec.Name, () => spec.Create(), spec.DefaultLayer, spec.InputSize));
 // Methods that run one forward per channel are measured at batch 1 only.
 var perChannel = new HashSet<string> { "scorecam", "ablationcam" };
 const int ScoreCamBatch = 32;
@@ -45,7 +48,7 @@ Console.WriteLine();
 Console.WriteLine("| model | batch | method | s / image | × forward | peak RSS MiB |");
 Console.WriteLine("|---|---:|---|---:|---:|---:|");
 var scoreCamRows = new List<string>();
-foreach (var (name, create, layer) in models.Where(m => onlyModels?.Contains(m.Name) ?? true))
+foreach (var (name, create, layer, size) in models.Where(m => onlyModels?.Contains(m.Name) ?? true))
 {
     manual_seed(0);
     using var model = create();
@@ -53,7 +56,7 @@ foreach (var (name, create, layer) in models.Where(m => onlyModels?.Contains(m.N
     foreach (var batch in batches)
     {
         using var scope = NewDisposeScope();
-        var input = randn(batch, 3, 224, 224, generator: new Generator(1));
+        var input = randn(batch, 3, size, size, generator: new Generator(1));
         Action forward = () => { using var s = NewDisposeScope(); using var g = no_grad(); model.call(input); };
         MemoryProbe.ResetPeak();
         var forwardSeconds = Median(Samples(forward, repetitions));

@@ -18,7 +18,7 @@ public class ModelZooTests
     [Fact]
     public void TheZooHasEveryReferencedTorchvisionArchitectureAndLeNet()
     {
-        Assert.Equal(ZooFixtures.ArchitectureNames.Append("lenet").Order(), ModelZoo.Names.Order());
+        Assert.Equal(ZooFixtures.ArchitectureNames.Concat(TransformerFixtures.BuilderNames).Append("lenet").Order(), ModelZoo.Names.Order());
     }
 
     [Fact]
