@@ -167,7 +167,7 @@ public sealed class Explorer : IDisposable
         var method = CamMethods.Find(request.Method ?? Run.Method).Name;
         var layers = (request.Layer ?? Run.DefaultLayer).Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var layer in layers)
-            if (Run.Layers.FirstOrDefault(l => l.Name == layer) is not { OutputShape.Length: 4 })
+            if (Run.Layers.FirstOrDefault(l => l.Name == layer) is not { FeatureMapShape: not null })
                 throw new RequestRefusedException(400, $"Layer '{layer}' is not a layer of this model with a spatial output; pick one from the layer list.");
         if (layers.Length == 0) throw new RequestRefusedException(400, "Name at least one layer.");
         var normalization = request.Normalization ?? Run.Normalization;
