@@ -169,7 +169,7 @@ public sealed class Explorer : IDisposable
         var method = CamMethods.Find(request.Method ?? Run.Method).Name;
         var layers = LayerNames.Split(request.Layer ?? Run.DefaultLayer);
         foreach (var layer in layers)
-            if (Run.Layers.FirstOrDefault(l => l.Name == layer) is not { OutputShape.Length: 4 })
+            if (Run.Layers.FirstOrDefault(l => l.Name == layer) is not { FeatureMapShape: not null })
                 throw new RequestRefusedException(400, $"Layer '{layer}' is not a layer of this model with a spatial output; pick one from the layer list.");
         if (layers.Count == 0) throw new RequestRefusedException(400, "Name at least one layer.");
         var normalization = request.Normalization ?? Run.Normalization;

@@ -74,7 +74,7 @@ public static class ExplorerApi
             methods = CamMethods.All.Select(m => new { name = m.Name, description = m.Description, uses_layers = m.UsesTargetLayers }),
             layers = run.Layers.Select(l => new
             {
-                name = l.Name, type = l.Type, shape = l.OutputShape, spatial = l.OutputShape is { Length: 4 },
+                name = l.Name, type = l.Type, shape = l.OutputShape, spatial = l.FeatureMapShape is not null,
                 depth = l.Name.Length == 0 ? 0 : l.Name.Count(c => c == '.') + 1,
             }),
             confusion = Enumerable.Range(0, classes).Select(t => Enumerable.Range(0, classes).Select(p => confusion[t, p])),

@@ -64,12 +64,20 @@ public sealed class LayersCommand : Command<LayersCommand.Settings>
 
     private static void WriteTable(torch.nn.Module model, long[] inputShape, torch.Device device, string defaultLayer)
     {
-        var table = new Table().AddColumns("layer", "type", "output shape", "parameters");
+        var table = new Table().AddColumns("layer", "type", "output shape", "CAM grid", "parameters");
         foreach (var layer in LayerLocator.List(model, inputShape, device))
             table.AddRow(new Text(layer.Name), new Text(layer.Type),
                 new Text(layer.OutputShape is null ? "-" : "[" + string.Join(", ", layer.OutputShape) + "]"),
-                new Text(layer.Parameters.ToString("N0")));
+                new Text(Grid(model, layer)), new Text(layer.Parameters.ToString("N0")));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Input: [[{string.Join(", ", inputShape)}]]. Default target layer: [green]{defaultLayer.EscapeMarkup()}[/]");
+    }
+
+    /// <summary>"14×14" where a CAM can look (with how a transformer's tokens became that grid), "-" elsewhere.</summary>
+    private static string Grid(torch.nn.Module model, LayerInfo layer)
+    {
+        if (layer.FeatureMapShape is not [_, _, var h, var w]) return "-";
+        var layout = ActivationLayouts.Of(model, layer.Name);
+        return layout == ActivationLayout.ChannelsFirst ? $"{h}×{w}" : $"{h}×{w} ({layout.Describe()})";
     }
 }

@@ -39,12 +39,13 @@ public sealed record RecordedPass(Tensor Logits, Tensor Scored, IReadOnlyList<La
 internal sealed class ActivationRecorder
 {
     private readonly Module<Tensor, Tensor> _model;
-    private readonly IReadOnlyList<(string Name, Module<Tensor, Tensor> Module)> _layers;
+    private readonly IReadOnlyList<(string Name, Module<Tensor, Tensor> Module, ActivationLayout Layout)> _layers;
 
+    /// <summary>Records <paramref name="layerNames"/>; each capture is a feature map in the layout the model declares (<see cref="ActivationLayouts"/>).</summary>
     public ActivationRecorder(Module<Tensor, Tensor> model, IReadOnlyList<string> layerNames)
     {
         _model = model;
-        _layers = layerNames.Select(n => (n, LayerLocator.Find(model, n))).ToList();
+        _layers = layerNames.Select(n => (n, LayerLocator.Find(model, n), ActivationLayouts.Of(model, n))).ToList();
     }
 
     /// <summary>
@@ -67,7 +68,7 @@ internal sealed class ActivationRecorder
         Tensor logits;
         try
         {
-            foreach (var (name, module) in _layers)
+            foreach (var (name, module, _) in _layers)
             {
                 var key = name;
                 removers.Add(module.register_forward_hook((_, _, output) =>
@@ -123,7 +124,8 @@ internal sealed class ActivationRecorder
             if (missing.Count > 0) throw NotRun(missing);
             var scoredTensor = scored ?? logits;
             if (!withGradients)
-                return new RecordedPass(logits, scoredTensor.alias(), _layers.Select(l => new LayerCapture(l.Name, kept[l.Name].alias(), null)).ToList(), null);
+                return new RecordedPass(logits, scoredTensor.alias(),
+                    _layers.Select(l => new LayerCapture(l.Name, l.Layout.ToFeatureMap(kept[l.Name].alias(), l.Name), null)).ToList(), null);
 
             Tensor total;
             using (enable_grad()) total = score!(logits, scoredTensor);   // also when the caller explains inside no_grad()
@@ -136,7 +138,8 @@ internal sealed class ActivationRecorder
             autograd.backward(total, inputs: wrt);
             // detach() makes new handles in the caller's dispose scope and lets the graph go.
             return new RecordedPass(logits.detach(), scoredTensor.detach(),
-                _layers.Select(l => new LayerCapture(l.Name, kept[l.Name].detach(), GradientOf(kept[l.Name]))).ToList(),
+                _layers.Select(l => new LayerCapture(l.Name, l.Layout.ToFeatureMap(kept[l.Name].detach(), l.Name),
+                                                     l.Layout.ToFeatureMap(GradientOf(kept[l.Name]), l.Name))).ToList(),
                 leafInput is null ? null : GradientOf(leafInput));
         }
         finally
@@ -151,7 +154,8 @@ internal sealed class ActivationRecorder
     /// One forward without gradients (inference mode), returning <paramref name="score"/> of what the targets read (the
     /// logits, or <paramref name="scoredLayer"/>'s output). With <paramref name="replacedLayer"/>, that target layer's
     /// output is replaced by <paramref name="replace"/>(output) on its way down (Ablation-CAM); it must return a tensor
-    /// the model may dispose (containers such as Sequential dispose what they pass along).
+    /// the model may dispose (containers such as Sequential dispose what they pass along). Both work on the feature map:
+    /// a token layer's replacement is written back into its tokens, with the class token of the layer's own output.
     /// </summary>
     public Tensor Forward(Tensor input, string? scoredLayer, Func<Tensor, Tensor> score,
                           string? replacedLayer = null, Func<Tensor, Tensor>? replace = null)
@@ -162,8 +166,9 @@ internal sealed class ActivationRecorder
         {
             if (replacedLayer is not null)
             {
-                var module = _layers.First(l => l.Name == replacedLayer).Module;
-                removers.Add(module.register_forward_hook((_, _, output) => replace!(output)).remove);
+                var (_, module, layout) = _layers.First(l => l.Name == replacedLayer);
+                removers.Add(module.register_forward_hook((_, _, output) =>
+                    layout.FromFeatureMap(replace!(layout.ToFeatureMap(output, replacedLayer)), output)).remove);
             }
             if (scoredLayer is not null) removers.Add(HookScoredLayer(scoredLayer, t => { scored?.Dispose(); scored = t; }));
             Tensor result;

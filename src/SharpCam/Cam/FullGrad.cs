@@ -12,10 +12,20 @@ namespace SharpCam.Cam;
 /// a BatchNorm's bias is its effective one, b − μ·γ/√(σ² + ε)). Every [image, channel] slice is normalised on its
 /// own and upsampled to the input, all slices of all terms are summed, and the sum is normalised once (no ReLU).
 /// </summary>
+/// <remarks>
+/// Models with LayerNorm (the zoo's transformers) are refused: FullGrad's completeness (output = input term + Σ bias
+/// terms) needs every layer to be affine given the ReLU masks, and LayerNorm divides by each token's own statistics,
+/// so the bias terms would not add up to the output and the map would silently miss what they leave out.
+/// </remarks>
 [CamRegistration("fullgrad", "FullGrad: input-gradient and bias-gradient terms of every conv/batch-norm layer (ignores target layers)", Order = 11)]
 public sealed class FullGrad(Module<Tensor, Tensor> model, CamOptions? options = null)
-    : WholePassCamMethod(model, Array.Empty<string>(), options, recordedLayers: BiasLayers(model))
+    : WholePassCamMethod(model, Array.Empty<string>(), options, recordedLayers: BiasLayers(RequireAffineNormalisation(model)))
 {
+    private static Module<Tensor, Tensor> RequireAffineNormalisation(Module<Tensor, Tensor> model) =>
+        model.modules().Any(m => m is LayerNorm)
+            ? throw new NotSupportedException("FullGrad needs a network whose layers are affine given the ReLU masks; this model normalises " +
+                                              "with LayerNorm, whose per-token statistics break its bias decomposition. Use gradcam, scorecam or eigencam.")
+            : model;
 
     protected override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {

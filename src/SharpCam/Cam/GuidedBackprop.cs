@@ -16,10 +16,19 @@ namespace SharpCam.Cam;
 /// viewable image. The library backpropagates one image at a time; the batch gives the same gradients because images
 /// do not interact in eval mode.
 /// </remarks>
+/// <remarks>
+/// Guided Backprop is defined for ReLU networks. A network with GELU activations (the zoo's transformers) is refused:
+/// GELU has no guided backward in the literature, and guiding only its few ReLUs would give another method's map.
+/// </remarks>
 [CamRegistration("guided-backprop", "Guided Backprop: input gradient through ReLUs that pass only positive gradients (ignores target layers)", Order = 12)]
 public sealed class GuidedBackprop(Module<Tensor, Tensor> model, CamOptions? options = null)
-    : WholePassCamMethod(model, Array.Empty<string>(), options)
+    : WholePassCamMethod(RequireReluNetwork(model), Array.Empty<string>(), options)
 {
+    private static Module<Tensor, Tensor> RequireReluNetwork(Module<Tensor, Tensor> model) =>
+        model.modules().Any(m => m is TorchSharp.Modules.GELU)
+            ? throw new NotSupportedException("Guided Backprop is defined for ReLU networks; this model uses GELU activations, which have no " +
+                                              "guided backward. Use gradcam (or another gradient CAM) on a target layer.")
+            : model;
 
     protected override PassResult Run(Tensor input, IReadOnlyList<ICamTarget>? targets, IProgress<ProgressUpdate>? progress)
     {

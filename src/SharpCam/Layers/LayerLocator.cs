@@ -4,8 +4,11 @@ using static TorchSharp.torch.nn;
 
 namespace SharpCam.Layers;
 
-/// <summary>One named module of a model, with the shape of its output for a given input (when measured).</summary>
-public sealed record LayerInfo(string Name, string Type, long[]? OutputShape, long Parameters);
+/// <summary>
+/// One named module of a model, with the shape of its output for a given input (when measured) and the feature map
+/// [N, C, h, w] a CAM sees there (the output rearranged by the layout the model declares; null when it has none).
+/// </summary>
+public sealed record LayerInfo(string Name, string Type, long[]? OutputShape, long Parameters, long[]? FeatureMapShape = null);
 
 /// <summary>Finds target layers by PyTorch dotted name (`conv.4`, `features.29`, `layer4`) and lists them.</summary>
 public static class LayerLocator
@@ -32,8 +35,24 @@ public static class LayerLocator
         var shapes = Trace(model, inputShape, device).GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.Last().Shape);
         return ModuleTree.DepthFirst(model)
             .Select(m => new LayerInfo(m.Name, m.Module.GetType().Name, shapes.GetValueOrDefault(m.Name),
-                                       m.Module.parameters(false).Sum(p => p.numel())))
+                                       m.Module.parameters(false).Sum(p => p.numel()),
+                                       shapes.TryGetValue(m.Name, out var shape) ? FeatureMapShape(model, m.Name, shape) : null))
             .ToList();
+    }
+
+    /// <summary>The [N, C, h, w] a CAM sees at a layer with output <paramref name="shape"/>; null when there is no image grid.</summary>
+    private static long[]? FeatureMapShape(Module model, string name, long[] shape)
+    {
+        using var scope = NewDisposeScope();
+        try
+        {
+            var map = ActivationLayouts.Of(model, name).ToFeatureMap(empty(shape, device: META), name);
+            return map.dim() == 4 ? map.shape : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;   // declared not spatial, or not the declared layout
+        }
     }
 
     /// <summary>
@@ -74,7 +93,7 @@ public static class LayerLocator
     public static void RequireFeatureMap(Module model, string name, long[] outputShape, long[] inputShape, Device? device = null)
     {
         if (outputShape.Length == 4) return;
-        var suitable = List(model, [1, .. inputShape[1..]], device).Where(l => l.OutputShape is { Length: 4 }).Select(l => l.Name).ToList();
+        var suitable = List(model, [1, .. inputShape[1..]], device).Where(l => l.FeatureMapShape is not null).Select(l => l.Name).ToList();
         throw new UnsuitableLayerException(name, Find(model, name).GetType().Name, outputShape, suitable);
     }
 

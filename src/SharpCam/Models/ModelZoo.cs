@@ -56,6 +56,7 @@ public static class ModelZoo
         .. EfficientNet.Specs(),
         .. GoogLeNet.Specs(),
         .. Inception.Specs(),
+        .. MaxVit.Specs(),
         .. MNASNet.Specs(),
         .. MobileNetV2.Specs(),
         .. MobileNetV3.Specs(),
@@ -63,7 +64,9 @@ public static class ModelZoo
         .. ResNet.Specs(),
         .. ShuffleNetV2.Specs(),
         .. SqueezeNet.Specs(),
+        .. SwinTransformer.Specs(),   // swin, swin_v2
         .. Vgg.Specs(),
+        .. VisionTransformer.Specs(),
         new ModelSpec
         {
             Name = "lenet", InputSize = 28, MinInputSize = 28, InputChannels = 1, Mean = [0f], Std = [1f],

@@ -23,7 +23,7 @@ public static partial class FormulaWeights
         var keys = state.Keys.ToHashSet();
         foreach (var (key, tensor) in state)
         {
-            if (!tensor.is_floating_point()) continue;
+            if (!tensor.is_floating_point() || IsConstantBuffer(key)) continue;
             Assert.Equal(ScalarType.Float32, tensor.dtype);
             Write(key, tensor.shape, keys, MemoryMarshal.Cast<byte, float>(tensor.bytes));
         }
@@ -56,6 +56,12 @@ public static partial class FormulaWeights
         }
         for (int i = 0; i < target.Length; i++) target[i] = (float)map(Unit(seed, (ulong)i));
     }
+
+    /// <summary>
+    /// Float buffers that are constants of the architecture, not weights, and keep their value (make_transformer_fixtures.py
+    /// does the same): Swin V2's relative_coords_table, the log-spaced coordinates its position-bias MLP reads.
+    /// </summary>
+    private static bool IsConstantBuffer(string key) => key.EndsWith("relative_coords_table", StringComparison.Ordinal);
 
     /// <summary>The last norm of a ResNet block's residual branch: layerI.J.bn3, or layerI.J.bn2 when there is no bn3.</summary>
     private static bool ClosesResidualBranch(string key, HashSet<string> keys)

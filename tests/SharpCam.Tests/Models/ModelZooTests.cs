@@ -18,7 +18,8 @@ public class ModelZooTests
     [Fact]
     public void TheZooHasEveryReferencedTorchvisionArchitectureAndLeNet()
     {
-        Assert.Equal(ZooFixtures.ArchitectureNames.Union(ZooFixtures.BuilderNames).Append("lenet").Order(), ModelZoo.Names.Order());
+        Assert.Equal(ZooFixtures.ArchitectureNames.Union(ZooFixtures.BuilderNames).Union(TransformerFixtures.BuilderNames).Append("lenet").Order(),
+                     ModelZoo.Names.Order());
     }
 
     [Fact]

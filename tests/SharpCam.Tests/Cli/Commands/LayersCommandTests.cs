@@ -33,6 +33,17 @@ public class LayersCommandTests
         Assert.Contains("Default target layer: layer4", output);
     }
 
+    /// <summary>A ViT's token layers [1, 1 + 7·7, 768] are listed with the 7×7 grid a CAM sees there.</summary>
+    [Fact]
+    public void ListsTheGridATransformersTokenLayersGive()
+    {
+        var (code, output) = CliRunner.Run("layers", "--model", "vit_b_32");
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ encoder\.ln\s+│ LayerNorm\s+│ \[1, 50, 768\]\s+│ 7×7 \(tokens", output);
+        Assert.Matches(@"│ heads\.head\s+│ Linear\s+│ \[1, 1000\]\s+│ -", output);
+        Assert.Contains("encoder.layers.encoder_layer_11.ln_1", output);
+    }
+
     [Fact]
     public void ListsAnOnnxGraphsNodesWithItsFixedInputSizeAndOutput()
     {
