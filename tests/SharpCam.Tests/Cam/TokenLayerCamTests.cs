@@ -31,7 +31,10 @@ public class TokenLayerCamTests
         return model;
     }
 
-    public static TheoryData<string> LayerMethods => new(CamMethods.All.Where(m => m.UsesTargetLayers && m.Name != "guided-gradcam").Select(m => m.Name));
+    // The original CAM is left out: it is defined only on the layer that feeds global pooling and the linear classifier
+    // directly, and refuses any other layer in one line (ClassActivationMapTests).
+    public static TheoryData<string> LayerMethods =>
+        new(CamMethods.All.Where(m => m.UsesTargetLayers && m.Name is not ("guided-gradcam" or "cam")).Select(m => m.Name));
 
     [Theory]
     [MemberData(nameof(LayerMethods))]
